@@ -1,0 +1,82 @@
+//! Channel ids: Twitch-style logins, the partition key of every event.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A validated channel login: lowercase `[a-z0-9_]{1,25}` (SPEC §1).
+///
+/// Validation happens once, at decoding, so every later stage (partitioning, SQL
+/// parameters, Redis keys, URLs) can rely on the id being short and plain ASCII.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ChannelId(String);
+
+/// Why a string is not a channel id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid channel {0:?}: expected 1 to 25 characters of lowercase a-z, 0-9 or _")]
+pub struct InvalidChannel(pub String);
+
+impl ChannelId {
+    /// Validates `s` as a channel login.
+    pub fn parse(s: &str) -> Result<Self, InvalidChannel> {
+        let ok = (1..=25).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            // Keep the error message bounded even for a megabyte-long "channel".
+            Err(InvalidChannel(s.chars().take(40).collect()))
+        }
+    }
+
+    /// The login as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ChannelId {
+    type Error = InvalidChannel;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<ChannelId> for String {
+    fn from(c: ChannelId) -> Self {
+        c.0
+    }
+}
+
+impl fmt::Display for ChannelId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for ChannelId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_twitch_logins() {
+        for ok in ["demo_stream", "a", "xqc", "user_123", "abcdefghijklmnopqrstuvwxy"] {
+            assert!(ChannelId::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in ["", "Demo", "has space", "dash-ed", "abcdefghijklmnopqrstuvwxyz", "é", "a/b"] {
+            assert!(ChannelId::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

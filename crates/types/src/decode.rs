@@ -1,0 +1,200 @@
+//! Bytes to events. Never fails the stream: invalid input becomes a [`Rejected`].
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{
+    ChatMessage, Event, EventKind, RejectReason, Rejected, StreamMeta, Topic, Transaction,
+    ViewerCount,
+};
+
+/// Largest accepted event, in bytes. Real chat events are well under 2 KiB; the limit
+/// keeps one hostile message from costing megabytes of parsing and storage.
+pub const MAX_EVENT_BYTES: usize = 64 * 1024;
+
+/// Decodes one message from an input topic.
+pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
+    let value = parse_value(Some(topic), raw)?;
+    let kind = EventKind::of_topic(topic);
+    match value.get("type") {
+        None => {}
+        Some(Value::String(t)) if t == kind.as_str() => {}
+        Some(other) => {
+            return Err(Rejected::new(
+                RejectReason::SchemaViolation,
+                format!("field `type` is {other} on the {} topic", topic.label()),
+                Some(topic),
+                raw,
+            ))
+        }
+    }
+    decode_value(kind, value, Some(topic), raw)
+}
+
+/// Decodes one line of an event file. Its kind is its `type` field when present,
+/// otherwise inferred from the identifying field (SPEC §1).
+pub fn decode_line(raw: &[u8]) -> Result<Event, Rejected> {
+    let value = parse_value(None, raw)?;
+    let kind = match value.get("type") {
+        Some(Value::String(t)) => EventKind::parse(t).ok_or_else(|| {
+            Rejected::new(RejectReason::UnknownKind, format!("unknown event type {t:?}"), None, raw)
+        })?,
+        Some(other) => {
+            return Err(Rejected::new(
+                RejectReason::SchemaViolation,
+                format!("field `type` must be a string, got {other}"),
+                None,
+                raw,
+            ))
+        }
+        None => infer_kind(&value).ok_or_else(|| {
+            Rejected::new(
+                RejectReason::UnknownKind,
+                "no `type` field and none of message_id, viewer_count, transaction_id, event_type",
+                None,
+                raw,
+            )
+        })?,
+    };
+    decode_value(kind, value, Some(kind.topic()), raw)
+}
+
+fn infer_kind(value: &Value) -> Option<EventKind> {
+    // Order matters: `event_id` is shared by viewer and stream events, so look for
+    // the fields that only one kind has.
+    if value.get("message_id").is_some() {
+        Some(EventKind::Chat)
+    } else if value.get("transaction_id").is_some() {
+        Some(EventKind::Transaction)
+    } else if value.get("viewer_count").is_some() {
+        Some(EventKind::Viewer)
+    } else if value.get("event_type").is_some() {
+        Some(EventKind::StreamMeta)
+    } else {
+        None
+    }
+}
+
+fn parse_value(topic: Option<Topic>, raw: &[u8]) -> Result<Value, Rejected> {
+    if raw.len() > MAX_EVENT_BYTES {
+        return Err(Rejected::new(
+            RejectReason::Oversize,
+            format!("event is {} bytes; the limit is {MAX_EVENT_BYTES}", raw.len()),
+            topic,
+            raw,
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(raw) {
+        return Err(Rejected::new(RejectReason::InvalidUtf8, e.to_string(), topic, raw));
+    }
+    let value: Value = serde_json::from_slice(raw)
+        .map_err(|e| Rejected::new(RejectReason::MalformedJson, e.to_string(), topic, raw))?;
+    if !value.is_object() {
+        return Err(Rejected::new(
+            RejectReason::SchemaViolation,
+            "an event must be a JSON object",
+            topic,
+            raw,
+        ));
+    }
+    Ok(value)
+}
+
+fn decode_value(kind: EventKind, value: Value, topic: Option<Topic>, raw: &[u8]) -> Result<Event, Rejected> {
+    let schema_error = |detail: String| Rejected::new(RejectReason::SchemaViolation, detail, topic, raw);
+    let event = match kind {
+        EventKind::Chat => Event::Chat(typed::<ChatMessage>(value).map_err(schema_error)?),
+        EventKind::Viewer => Event::Viewer(typed::<ViewerCount>(value).map_err(schema_error)?),
+        EventKind::Transaction => Event::Transaction(typed::<Transaction>(value).map_err(schema_error)?),
+        EventKind::StreamMeta => Event::StreamMeta(typed::<StreamMeta>(value).map_err(schema_error)?),
+    };
+    check_values(&event).map_err(|d| Rejected::new(RejectReason::SchemaViolation, d, topic, raw))?;
+    Ok(event)
+}
+
+fn typed<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+/// The schema rules that serde's types do not already enforce.
+fn check_values(event: &Event) -> Result<(), String> {
+    let non_empty = |field: &str, v: &str| {
+        if v.is_empty() {
+            Err(format!("field `{field}` must not be empty"))
+        } else {
+            Ok(())
+        }
+    };
+    match event {
+        Event::Chat(e) => {
+            non_empty("message_id", &e.message_id)?;
+            non_empty("username", &e.username)
+        }
+        Event::Viewer(e) => non_empty("event_id", &e.event_id),
+        Event::Transaction(e) => {
+            non_empty("transaction_id", &e.transaction_id)?;
+            if !(e.amount.is_finite() && e.amount >= 0.0) {
+                return Err(format!("field `amount` must be a number >= 0, got {}", e.amount));
+            }
+            if let Some(c) = &e.currency {
+                if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+                    return Err(format!("field `currency` must be a 3-letter ISO 4217 code, got {c:?}"));
+                }
+            }
+            match &e.tier {
+                None | Some(serde_json::Value::String(_)) | Some(serde_json::Value::Null) => Ok(()),
+                Some(serde_json::Value::Number(n)) if n.is_u64() => Ok(()),
+                Some(other) => Err(format!("field `tier` must be a string or a whole number, got {other}")),
+            }
+        }
+        Event::StreamMeta(e) => non_empty("event_id", &e.event_id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infers_kind_from_identifying_field() {
+        let chat = br#"{"message_id":"m","channel":"c","username":"u","message":"hi","timestamp":"2025-10-16T10:30:00Z"}"#;
+        assert_eq!(decode_line(chat).unwrap().kind(), EventKind::Chat);
+        let viewer = br#"{"event_id":"e","channel":"c","viewer_count":3,"timestamp":"2025-10-16T10:30:00Z"}"#;
+        assert_eq!(decode_line(viewer).unwrap().kind(), EventKind::Viewer);
+        let meta = br#"{"event_id":"e","channel":"c","event_type":"stream_end","timestamp":"2025-10-16T10:30:00Z"}"#;
+        assert_eq!(decode_line(meta).unwrap().kind(), EventKind::StreamMeta);
+    }
+
+    #[test]
+    fn rejections_carry_reason_and_original_bytes() {
+        let cases: [(&[u8], RejectReason); 6] = [
+            (b"{not json", RejectReason::MalformedJson),
+            (b"\xff\xfe{}", RejectReason::InvalidUtf8),
+            (b"[1,2]", RejectReason::SchemaViolation),
+            (br#"{"type":"chat","message_id":"m"}"#, RejectReason::SchemaViolation),
+            (br#"{"type":"poll"}"#, RejectReason::UnknownKind),
+            (br#"{"hello":"world"}"#, RejectReason::UnknownKind),
+        ];
+        for (raw, reason) in cases {
+            let r = decode_line(raw).unwrap_err();
+            assert_eq!(r.reason, reason, "{}", String::from_utf8_lossy(raw));
+            assert_eq!(r.raw, raw);
+            assert!(!r.detail.is_empty());
+        }
+    }
+
+    #[test]
+    fn oversize_is_rejected_before_parsing() {
+        let raw = vec![b' '; MAX_EVENT_BYTES + 1];
+        assert_eq!(decode_event(Topic::Chat, &raw).unwrap_err().reason, RejectReason::Oversize);
+    }
+
+    #[test]
+    fn file_line_round_trips() {
+        let raw = br#"{"transaction_id":"t1","channel":"demo","transaction_type":"gift_sub","amount":24.95,"timestamp":"2025-10-16T10:30:00+02:00","count":5}"#;
+        let event = decode_line(raw).unwrap();
+        let line = event.to_json_line();
+        assert!(line.starts_with(r#"{"type":"transaction","#), "{line}");
+        assert_eq!(decode_line(line.as_bytes()).unwrap(), event);
+    }
+}

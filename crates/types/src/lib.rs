@@ -1,0 +1,29 @@
+//! The shared vocabulary of Telemetra, at the bottom of the dependency graph.
+//!
+//! Everything that crosses a crate boundary lives here: the four input events of the
+//! wire contract (`schemas/*.schema.json` is the source of truth, and a test checks
+//! that these types agree with it), validated channel ids, event-time helpers, the
+//! typed [`Rejected`] record that invalid input becomes instead of an error, and the
+//! engine's outputs (window results, moments, stream state) that the store, the live
+//! hub and the API all speak. Serde only: no I/O.
+
+mod channel;
+mod decode;
+mod event;
+mod output;
+mod rejected;
+mod time;
+mod topic;
+
+pub use channel::{ChannelId, InvalidChannel};
+pub use decode::{decode_event, decode_line, MAX_EVENT_BYTES};
+pub use event::{
+    ChatMessage, Event, EventKind, StreamEventType, StreamMeta, Transaction, TransactionType,
+    ViewerCount,
+};
+pub use output::{
+    CountEntry, Moment, MomentType, Severity, StreamState, WindowMetrics,
+};
+pub use rejected::{RejectReason, Rejected};
+pub use time::{now_ms, Timestamp};
+pub use topic::{Topic, Topics};

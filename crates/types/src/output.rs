@@ -1,0 +1,162 @@
+//! What the engine produces and every reader consumes: window results, moments and
+//! stream state. Field names are the storage columns of SPEC §3.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ChannelId, Timestamp};
+
+/// A name with a count: one entry of a top list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountEntry {
+    /// Emote name or username.
+    pub name: String,
+    /// Occurrences in the window.
+    pub count: u64,
+}
+
+/// The aggregates of one channel over one event-time window `[window_start, window_end)`.
+///
+/// Emitted repeatedly while the window is open (`is_final == false`, running values)
+/// and once more when the watermark passes its end (`is_final == true`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WindowMetrics {
+    /// Channel.
+    pub stream_id: ChannelId,
+    /// Inclusive start, aligned to the slide.
+    pub window_start: Timestamp,
+    /// Exclusive end.
+    pub window_end: Timestamp,
+    /// Chat messages.
+    pub message_count: u64,
+    /// Chat messages per minute over the window length.
+    pub messages_per_min: f64,
+    /// Exact number of distinct chatters.
+    pub unique_chatters: u64,
+    /// Emote occurrences, repeats included.
+    pub emote_count: u64,
+    /// Most used emotes, most first (ties by name).
+    pub top_emotes: Vec<CountEntry>,
+    /// Most active chatters, most first (ties by name).
+    pub top_chatters: Vec<CountEntry>,
+    /// Mean message sentiment in −1..1, when the window has scored messages.
+    pub sentiment_score: Option<f64>,
+    /// Messages classified positive.
+    pub positive_count: u64,
+    /// Messages classified neutral.
+    pub neutral_count: u64,
+    /// Messages classified negative.
+    pub negative_count: u64,
+    /// Latest viewer count by event time.
+    pub viewer_last: Option<u64>,
+    /// Lowest viewer count.
+    pub viewer_min: Option<u64>,
+    /// Highest viewer count.
+    pub viewer_max: Option<u64>,
+    /// Mean viewer count over the samples.
+    pub viewer_avg: Option<f64>,
+    /// Money events.
+    pub transaction_count: u64,
+    /// Sum of money event amounts.
+    pub transaction_amount: f64,
+    /// Whether the watermark has passed the window's end.
+    pub is_final: bool,
+}
+
+/// Kinds of moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MomentType {
+    /// Chat rate far above its recent baseline.
+    ChatSpike,
+    /// Viewer count far above its recent baseline.
+    ViewerSpike,
+    /// Viewer count far below its recent baseline.
+    ViewerDrop,
+    /// Money far above its recent baseline.
+    DonationBurst,
+    /// Mean sentiment far from its recent baseline.
+    SentimentShift,
+    /// Another channel raided this one.
+    RaidIncoming,
+}
+
+impl MomentType {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MomentType::ChatSpike => "chat_spike",
+            MomentType::ViewerSpike => "viewer_spike",
+            MomentType::ViewerDrop => "viewer_drop",
+            MomentType::DonationBurst => "donation_burst",
+            MomentType::SentimentShift => "sentiment_shift",
+            MomentType::RaidIncoming => "raid_incoming",
+        }
+    }
+}
+
+/// How remarkable a moment is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth a glance.
+    Low,
+    /// Clearly unusual.
+    Medium,
+    /// Exceptional.
+    High,
+}
+
+impl Severity {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// An unusual moment of a stream.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Moment {
+    /// Deterministic id: replaying the same input yields the same id, so writes are idempotent.
+    pub moment_id: String,
+    /// Channel.
+    pub stream_id: ChannelId,
+    /// When it happened (event time).
+    pub timestamp: Timestamp,
+    /// What kind of moment.
+    pub moment_type: MomentType,
+    /// One line a streamer understands.
+    pub description: String,
+    /// How remarkable.
+    pub severity: Severity,
+    /// Standard scores from the baseline, for statistical moments.
+    pub z_score: Option<f64>,
+    /// The observed value.
+    pub value: Option<f64>,
+    /// The baseline mean it was compared with.
+    pub baseline: Option<f64>,
+    /// Type-specific details.
+    pub metadata: serde_json::Value,
+}
+
+/// A channel's lifecycle state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamState {
+    /// Channel.
+    pub stream_id: ChannelId,
+    /// Current title.
+    pub title: Option<String>,
+    /// Current category.
+    pub category: Option<String>,
+    /// Whether the stream is live.
+    pub is_live: bool,
+    /// Start of the current (or last) stream.
+    pub started_at: Option<Timestamp>,
+    /// End of the last stream, if it ended.
+    pub ended_at: Option<Timestamp>,
+    /// Time of the latest event seen for the channel.
+    pub last_seen: Timestamp,
+}
