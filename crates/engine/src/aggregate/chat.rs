@@ -1,0 +1,90 @@
+//! Chat aggregates: counts, exact unique chatters, emotes, top lists.
+
+use std::collections::HashMap;
+
+use telemetra_types::{ChatMessage, CountEntry, WindowMetrics};
+
+/// Entries in each top list (SPEC §2).
+const TOP_N: usize = 10;
+
+/// Chat activity of one channel in one pane.
+#[derive(Clone, Debug, Default)]
+pub struct ChatPane {
+    messages: u64,
+    emote_count: u64,
+    chatters: HashMap<String, u64>,
+    emotes: HashMap<String, u64>,
+}
+
+impl ChatPane {
+    /// Adds one message. An emote listed twice counts twice.
+    pub fn add(&mut self, m: &ChatMessage) {
+        self.messages += 1;
+        *self.chatters.entry(m.username.clone()).or_default() += 1;
+        for emote in m.emotes.iter().flatten() {
+            self.emote_count += 1;
+            *self.emotes.entry(emote.clone()).or_default() += 1;
+        }
+    }
+}
+
+/// Chat panes merged into a window, borrowing the panes' strings.
+#[derive(Debug, Default)]
+pub struct ChatAccumulator<'a> {
+    messages: u64,
+    emote_count: u64,
+    chatters: HashMap<&'a str, u64>,
+    emotes: HashMap<&'a str, u64>,
+}
+
+impl<'a> ChatAccumulator<'a> {
+    /// Adds a pane.
+    pub fn merge(&mut self, pane: &'a ChatPane) {
+        self.messages += pane.messages;
+        self.emote_count += pane.emote_count;
+        for (name, n) in &pane.chatters {
+            *self.chatters.entry(name).or_default() += n;
+        }
+        for (name, n) in &pane.emotes {
+            *self.emotes.entry(name).or_default() += n;
+        }
+    }
+
+    /// Writes the chat fields of a window of length `window_ms`.
+    pub fn finish(self, m: &mut WindowMetrics, window_ms: i64) {
+        m.message_count = self.messages;
+        m.messages_per_min = self.messages as f64 * 60_000.0 / window_ms as f64;
+        m.unique_chatters = self.chatters.len() as u64;
+        m.emote_count = self.emote_count;
+        m.top_emotes = top(self.emotes);
+        m.top_chatters = top(self.chatters);
+    }
+}
+
+/// The `TOP_N` largest counts, most first; ties by name so results are deterministic.
+fn top(counts: HashMap<&str, u64>) -> Vec<CountEntry> {
+    let mut entries: Vec<(&str, u64)> = counts.into_iter().collect();
+    let by_rank = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    if entries.len() > TOP_N {
+        entries.select_nth_unstable_by(TOP_N - 1, by_rank);
+        entries.truncate(TOP_N);
+    }
+    entries.sort_unstable_by(by_rank);
+    entries.into_iter().map(|(name, count)| CountEntry { name: name.to_owned(), count }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_keeps_the_largest_with_name_ties() {
+        let counts: HashMap<&str, u64> =
+            (0..20).map(|i| (["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t"][i], (i as u64) % 5)).collect();
+        let t = top(counts);
+        assert_eq!(t.len(), TOP_N);
+        assert!(t.windows(2).all(|w| w[0].count > w[1].count || (w[0].count == w[1].count && w[0].name < w[1].name)));
+        assert_eq!(t[0], CountEntry { name: "e".into(), count: 4 });
+        assert!(t.iter().all(|e| e.count >= 2));
+    }
+}

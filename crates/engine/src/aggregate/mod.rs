@@ -1,0 +1,80 @@
+//! Per-pane aggregates and their merge into window results.
+//!
+//! A pane holds the partial aggregate of one channel over one slide; a window result
+//! is the merge of its panes. Each aggregate is exact (unique chatters are a set,
+//! not an estimate) and merging is order-independent, so the result of a window does
+//! not depend on the order its events arrived in.
+
+mod chat;
+mod money;
+mod viewer;
+
+use telemetra_types::{ChannelId, Event, Timestamp, WindowMetrics};
+
+pub use chat::{ChatAccumulator, ChatPane};
+pub use money::MoneyPane;
+pub use viewer::ViewerPane;
+
+/// Everything known about one channel during one slide.
+#[derive(Clone, Debug, Default)]
+pub struct Pane {
+    chat: ChatPane,
+    viewers: ViewerPane,
+    money: MoneyPane,
+}
+
+impl Pane {
+    /// Adds an event to the pane. Stream lifecycle events carry no window aggregate.
+    pub fn add(&mut self, event: &Event) {
+        match event {
+            Event::Chat(m) => self.chat.add(m),
+            Event::Viewer(v) => self.viewers.add(v),
+            Event::Transaction(t) => self.money.add(t),
+            Event::StreamMeta(_) => {}
+        }
+    }
+}
+
+/// Merges panes into the metrics of the window `[start, end)`.
+pub fn merge_window<'a>(
+    channel: &ChannelId,
+    start: i64,
+    end: i64,
+    panes: impl Iterator<Item = &'a Pane>,
+    is_final: bool,
+) -> WindowMetrics {
+    let mut chat = ChatAccumulator::default();
+    let mut viewers = ViewerPane::default();
+    let mut money = MoneyPane::default();
+    for pane in panes {
+        chat.merge(&pane.chat);
+        viewers.merge(&pane.viewers);
+        money.merge(&pane.money);
+    }
+    let mut m = WindowMetrics {
+        stream_id: channel.clone(),
+        window_start: Timestamp(start),
+        window_end: Timestamp(end),
+        message_count: 0,
+        messages_per_min: 0.0,
+        unique_chatters: 0,
+        emote_count: 0,
+        top_emotes: Vec::new(),
+        top_chatters: Vec::new(),
+        sentiment_score: None,
+        positive_count: 0,
+        neutral_count: 0,
+        negative_count: 0,
+        viewer_last: None,
+        viewer_min: None,
+        viewer_max: None,
+        viewer_avg: None,
+        transaction_count: 0,
+        transaction_amount: 0.0,
+        is_final,
+    };
+    chat.finish(&mut m, end - start);
+    viewers.finish(&mut m);
+    money.finish(&mut m);
+    m
+}

@@ -1,0 +1,256 @@
+//! The engine proper: routes events to panes, moves the watermark, closes windows.
+
+use std::collections::BTreeMap;
+
+use telemetra_types::{
+    ChannelId, Event, Moment, StreamEventType, StreamState, Transaction, ViewerCount, WindowMetrics,
+};
+
+use crate::aggregate::{merge_window, Pane};
+use crate::moments::{is_complete, raid_moment, SpikeDetector};
+use crate::{stream, ConfigError, EngineConfig, WatermarkTracker, WindowSpec};
+
+/// Something the engine produced, for the store and the live hub.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// A window result: running (`is_final == false`) or final.
+    Window(WindowMetrics),
+    /// A moment opened.
+    Moment(Moment),
+    /// A channel's lifecycle state changed.
+    Stream(StreamState),
+    /// A viewer sample, kept as a time series.
+    Viewer(ViewerCount),
+    /// A money event, kept as a ledger.
+    Transaction(Transaction),
+}
+
+/// What became of one event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Counted in its windows.
+    Applied,
+    /// Older than the watermark: its windows are already final, so it was not counted
+    /// in them (its raw fact and lifecycle effect are still recorded).
+    Late,
+    /// Too far ahead of the wall clock: refused entirely, watermark untouched.
+    TooFarAhead,
+}
+
+/// Counters for metrics and summaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Events counted in windows.
+    pub applied: u64,
+    /// Late events.
+    pub late: u64,
+    /// Events refused as too far ahead.
+    pub too_far_ahead: u64,
+    /// Final windows emitted.
+    pub final_windows: u64,
+    /// Moments opened.
+    pub moments: u64,
+}
+
+struct ChannelState {
+    panes: BTreeMap<i64, Pane>,
+    first_event_ms: i64,
+    /// Start pane of the next window to finalize; every window before it is final.
+    next_final: Option<i64>,
+    /// Lowest pane changed since the last running emission.
+    dirty_from: Option<i64>,
+    detector: SpikeDetector,
+    stream: StreamState,
+    stream_dirty: bool,
+    last_viewers: Option<u64>,
+}
+
+/// The stream engine for any number of channels and partitions.
+pub struct Engine {
+    cfg: EngineConfig,
+    spec: WindowSpec,
+    watermark: WatermarkTracker,
+    channels: BTreeMap<ChannelId, ChannelState>,
+    out: Vec<Output>,
+    stats: EngineStats,
+}
+
+impl Engine {
+    /// Builds an engine after checking its settings.
+    pub fn new(cfg: EngineConfig) -> Result<Self, ConfigError> {
+        cfg.validate()?;
+        Ok(Self {
+            spec: WindowSpec { window_ms: cfg.window_ms, slide_ms: cfg.slide_ms },
+            watermark: WatermarkTracker::new(cfg.lateness_ms, cfg.idle_timeout_ms),
+            cfg,
+            channels: BTreeMap::new(),
+            out: Vec::new(),
+            stats: EngineStats::default(),
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &EngineConfig {
+        &self.cfg
+    }
+
+    /// Takes one event read from `partition` at wall time `now_ms`.
+    pub fn process(&mut self, partition: u32, event: &Event, now_ms: i64) -> Verdict {
+        let t = event.timestamp().0;
+        if t > now_ms.saturating_add(self.cfg.max_skew_ms) {
+            self.stats.too_far_ahead += 1;
+            return Verdict::TooFarAhead;
+        }
+        self.watermark.observe(partition, t, now_ms);
+        let channel = event.channel();
+        if !self.channels.contains_key(channel) {
+            let state = ChannelState {
+                panes: BTreeMap::new(),
+                first_event_ms: t,
+                next_final: None,
+                dirty_from: None,
+                detector: SpikeDetector::default(),
+                stream: stream::new_state(channel, event.timestamp()),
+                stream_dirty: true,
+                last_viewers: None,
+            };
+            self.channels.insert(channel.clone(), state);
+        }
+        let ch = self.channels.get_mut(channel).expect("inserted above");
+
+        // Facts that do not depend on windows are recorded even when late.
+        match event {
+            Event::StreamMeta(m) => {
+                if stream::apply(&mut ch.stream, m) {
+                    self.out.push(Output::Stream(ch.stream.clone()));
+                }
+                if m.event_type == StreamEventType::RaidIncoming {
+                    self.out.push(Output::Moment(raid_moment(m, ch.last_viewers)));
+                    self.stats.moments += 1;
+                }
+            }
+            Event::Viewer(v) => {
+                ch.last_viewers = Some(v.viewer_count);
+                self.out.push(Output::Viewer(v.clone()));
+            }
+            Event::Transaction(tx) => self.out.push(Output::Transaction(tx.clone())),
+            Event::Chat(_) => {}
+        }
+        if event.timestamp() > ch.stream.last_seen {
+            ch.stream.last_seen = event.timestamp();
+            ch.stream_dirty = true;
+        }
+
+        if self.watermark.current().is_some_and(|wm| t < wm) {
+            self.stats.late += 1;
+            return Verdict::Late;
+        }
+        let pane = self.spec.pane_of(t);
+        ch.panes.entry(pane).or_default().add(event);
+        ch.first_event_ms = ch.first_event_ms.min(t);
+        ch.dirty_from = Some(ch.dirty_from.map_or(pane, |d| d.min(pane)));
+        self.stats.applied += 1;
+        Verdict::Applied
+    }
+
+    /// Recomputes the watermark at wall time `now_ms` and finalizes every window it passed.
+    pub fn advance(&mut self, now_ms: i64) {
+        if let Some(wm) = self.watermark.update(now_ms) {
+            let last = self.spec.last_final_start(wm);
+            self.finalize_through(|_| Some(last));
+        }
+    }
+
+    /// End of input: every window becomes final, and every channel's state is emitted.
+    pub fn close_all(&mut self) {
+        self.finalize_through(|ch| ch.panes.keys().next_back().copied());
+        if let Some(max_end) = self.channels.values().map(|c| c.stream.last_seen.0).max() {
+            self.watermark.force(max_end.saturating_add(self.cfg.window_ms));
+        }
+        for ch in self.channels.values_mut() {
+            ch.stream_dirty = false;
+            self.out.push(Output::Stream(ch.stream.clone()));
+        }
+    }
+
+    /// Emits the running values of every open window that changed since the last call,
+    /// and channel states whose `last_seen` moved. Call about once a second.
+    pub fn emit_running(&mut self) {
+        let k = self.spec.panes_per_window();
+        for (id, ch) in self.channels.iter_mut() {
+            if let (Some(dirty), Some(&newest)) = (ch.dirty_from.take(), ch.panes.keys().next_back()) {
+                let from = ch.next_final.map_or(dirty - k + 1, |n| n.max(dirty - k + 1));
+                for q in from..=newest {
+                    if ch.panes.range(q..q + k).next().is_none() {
+                        continue;
+                    }
+                    let end = self.spec.window_end(q);
+                    let panes = ch.panes.range(q..q + k).map(|(_, p)| p);
+                    let w = merge_window(id, self.spec.pane_start(q), end, panes, false);
+                    self.out.push(Output::Window(w));
+                }
+            }
+            if ch.stream_dirty {
+                ch.stream_dirty = false;
+                self.out.push(Output::Stream(ch.stream.clone()));
+            }
+        }
+    }
+
+    /// Takes what has been produced so far.
+    pub fn drain(&mut self) -> Vec<Output> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// The current watermark (ms), once any event has been seen.
+    pub fn watermark(&self) -> Option<i64> {
+        self.watermark.current()
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> EngineStats {
+        self.stats
+    }
+
+    /// Panes held in memory across channels (bounded by the open windows).
+    pub fn open_panes(&self) -> usize {
+        self.channels.values().map(|c| c.panes.len()).sum()
+    }
+
+    /// Finalizes, per channel, every window starting at or before the pane `last(ch)`.
+    fn finalize_through(&mut self, last: impl Fn(&ChannelState) -> Option<i64>) {
+        let k = self.spec.panes_per_window();
+        for (id, ch) in self.channels.iter_mut() {
+            let (Some(last), Some(&first)) = (last(ch), ch.panes.keys().next()) else {
+                continue;
+            };
+            let mut q = ch.next_final.unwrap_or(first - k + 1).max(first - k + 1);
+            while q <= last {
+                if ch.panes.range(q..q + k).next().is_none() {
+                    // No data in this window: jump to the first window holding the next pane.
+                    // Never past `last + 1`: panes after it may still receive events.
+                    q = match ch.panes.range(q + k..).next() {
+                        Some((&p, _)) => (p - k + 1).min(last + 1),
+                        None => last + 1,
+                    };
+                    continue;
+                }
+                let end = self.spec.window_end(q);
+                let panes = ch.panes.range(q..q + k).map(|(_, p)| p);
+                let w = merge_window(id, self.spec.pane_start(q), end, panes, true);
+                if is_complete(&w, ch.first_event_ms) {
+                    if let Some(m) = ch.detector.observe(&self.cfg.moments, &w, self.spec.slide_ms) {
+                        self.out.push(Output::Moment(m));
+                        self.stats.moments += 1;
+                    }
+                }
+                self.out.push(Output::Window(w));
+                self.stats.final_windows += 1;
+                q += 1;
+            }
+            ch.next_final = Some(q.max(ch.next_final.unwrap_or(q)));
+            // Every window containing a pane before `q` is final: the pane is done.
+            ch.panes = ch.panes.split_off(&q);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! The stream engine: events in, window results and moments out. No I/O.
+//!
+//! The engine sits between the bus and the store. Callers feed it decoded events
+//! tagged with their input partition ([`Engine::process`]), let it move the
+//! watermark and close windows ([`Engine::advance`]), ask for running values of
+//! open windows about once a second ([`Engine::emit_running`]), and drain the
+//! [`Output`]s. Everything is a function of event time except two explicitly
+//! wall-clock rules: idle partitions stop holding the watermark back, and events
+//! too far in the future are refused.
+//!
+//! Sliding windows are kept as slide-sized panes (one pane update per event, a
+//! window is the merge of `window / slide` panes), after arroyo's sliding
+//! aggregating window.
+
+mod aggregate;
+mod config;
+mod engine;
+mod moments;
+mod stream;
+mod watermark;
+mod window;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::{ConfigError, EngineConfig, MomentConfig};
+pub use engine::{Engine, EngineStats, Output, Verdict};
+pub use watermark::WatermarkTracker;
+pub use window::WindowSpec;

@@ -1,0 +1,268 @@
+//! Engine behaviour end to end: events in, outputs out.
+
+use telemetra_types::{
+    ChannelId, ChatMessage, Event, MomentType, StreamEventType, StreamMeta, Timestamp, ViewerCount,
+    WindowMetrics,
+};
+
+use crate::{Engine, EngineConfig, Output, Verdict};
+
+const NOW: i64 = 2_000_000_000_000; // wall clock far after the test event times
+
+fn chat(channel: &str, user: &str, t: i64, emotes: &[&str]) -> Event {
+    Event::Chat(ChatMessage {
+        message_id: format!("{channel}-{user}-{t}"),
+        channel: ChannelId::parse(channel).unwrap(),
+        username: user.into(),
+        message: "hello".into(),
+        timestamp: Timestamp(t),
+        emotes: (!emotes.is_empty()).then(|| emotes.iter().map(|e| e.to_string()).collect()),
+        badges: None,
+        sentiment_hint: None,
+        bits: None,
+    })
+}
+
+fn viewers(channel: &str, n: u64, t: i64) -> Event {
+    Event::Viewer(ViewerCount {
+        event_id: format!("v-{t}"),
+        channel: ChannelId::parse(channel).unwrap(),
+        viewer_count: n,
+        timestamp: Timestamp(t),
+        chatter_count: None,
+    })
+}
+
+fn final_windows(out: &[Output]) -> Vec<&WindowMetrics> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Window(w) if w.is_final => Some(w),
+            _ => None,
+        })
+        .collect()
+}
+
+fn window_at<'a>(out: &'a [Output], channel: &str, start: i64) -> &'a WindowMetrics {
+    final_windows(out)
+        .into_iter()
+        .find(|w| w.stream_id.as_str() == channel && w.window_start.0 == start)
+        .unwrap_or_else(|| panic!("no final window {channel}@{start}"))
+}
+
+fn engine() -> Engine {
+    Engine::new(EngineConfig::default()).unwrap()
+}
+
+#[test]
+fn event_on_a_boundary_belongs_to_the_windows_starting_there() {
+    let mut e = engine();
+    e.process(0, &chat("a", "u1", 60_000, &[]), NOW);
+    e.close_all();
+    let out = e.drain();
+    let starts: Vec<i64> = final_windows(&out).iter().map(|w| w.window_start.0).collect();
+    assert_eq!(starts, [10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
+    assert!(final_windows(&out).iter().all(|w| w.message_count == 1));
+}
+
+#[test]
+fn windows_become_final_only_when_the_watermark_passes_their_end() {
+    let mut e = engine();
+    e.process(0, &chat("a", "u1", 5_000, &[]), NOW);
+    // Watermark = 69 999 - 10 000 = 59 999: window [0, 60 000) is not final yet.
+    e.process(0, &chat("a", "u2", 69_999, &[]), NOW);
+    e.advance(NOW);
+    assert!(final_windows(&e.drain()).iter().all(|w| w.window_start.0 < 0));
+    // The watermark reaches 60 000: the window is final, holding only the first message.
+    e.process(0, &chat("a", "u3", 70_000, &[]), NOW);
+    e.advance(NOW);
+    let out = e.drain();
+    let w = window_at(&out, "a", 0);
+    assert_eq!((w.message_count, w.unique_chatters, w.is_final), (1, 1, true));
+    assert!(final_windows(&out).iter().all(|w| w.window_end.0 <= 60_000));
+}
+
+#[test]
+fn late_event_is_counted_as_late_and_changes_no_final_window() {
+    let mut e = engine();
+    e.process(0, &chat("a", "u1", 5_000, &[]), NOW);
+    e.process(0, &chat("a", "u1", 100_000, &[]), NOW);
+    e.advance(NOW); // watermark 90 000
+    let before = e.drain();
+    assert_eq!(e.process(0, &chat("a", "u9", 6_000, &[]), NOW), Verdict::Late);
+    // Within lateness is fine.
+    assert_eq!(e.process(0, &chat("a", "u2", 95_000, &[]), NOW), Verdict::Applied);
+    e.close_all();
+    let after = e.drain();
+    assert_eq!(e.stats().late, 1);
+    assert_eq!(window_at(&before, "a", 0).message_count, 1);
+    assert!(final_windows(&after).iter().all(|w| w.window_start.0 > 0));
+    assert_eq!(window_at(&after, "a", 90_000).message_count, 2);
+}
+
+#[test]
+fn unique_chatters_are_exact_and_emotes_count_repeats() {
+    let mut e = engine();
+    e.process(0, &chat("a", "alice", 1_000, &["Kappa", "Kappa", "LUL"]), NOW);
+    e.process(0, &chat("a", "bob", 2_000, &["Kappa"]), NOW);
+    e.process(0, &chat("a", "alice", 3_000, &["PogChamp"]), NOW);
+    e.process(0, &chat("a", "carol", 15_000, &[]), NOW);
+    e.close_all();
+    let out = e.drain();
+    let w = window_at(&out, "a", 0);
+    assert_eq!(w.message_count, 4);
+    assert_eq!(w.unique_chatters, 3);
+    assert_eq!(w.emote_count, 5);
+    let top: Vec<(&str, u64)> = w.top_emotes.iter().map(|c| (c.name.as_str(), c.count)).collect();
+    assert_eq!(top, [("Kappa", 3), ("LUL", 1), ("PogChamp", 1)]);
+    assert_eq!(w.top_chatters[0].name, "alice");
+    assert_eq!(w.top_chatters[0].count, 2);
+    assert_eq!(w.messages_per_min, 4.0);
+    // The window starting at 10 000 holds only carol's message.
+    let w2 = window_at(&out, "a", 10_000);
+    assert_eq!((w2.message_count, w2.unique_chatters), (1, 1));
+}
+
+#[test]
+fn viewer_aggregates_use_event_time_not_arrival_order() {
+    let mut e = engine();
+    e.process(0, &viewers("a", 300, 9_000), NOW);
+    e.process(0, &viewers("a", 100, 1_000), NOW);
+    e.process(0, &viewers("a", 200, 5_000), NOW);
+    e.close_all();
+    let out = e.drain();
+    let w = window_at(&out, "a", 0);
+    assert_eq!((w.viewer_last, w.viewer_min, w.viewer_max, w.viewer_avg), (Some(300), Some(100), Some(300), Some(200.0)));
+    assert_eq!(out.iter().filter(|o| matches!(o, Output::Viewer(_))).count(), 3);
+}
+
+#[test]
+fn slowest_partition_holds_the_watermark() {
+    let mut e = engine();
+    e.process(0, &chat("a", "u", 1_000, &[]), NOW);
+    e.process(1, &chat("b", "u", 500_000, &[]), NOW);
+    e.advance(NOW);
+    assert_eq!(e.watermark(), Some(-9_000));
+    assert!(final_windows(&e.drain()).is_empty());
+    // Partition 0 idle long enough: partition 1 alone drives the watermark.
+    e.advance(NOW + 31_000);
+    assert_eq!(e.watermark(), Some(490_000));
+    assert!(!final_windows(&e.drain()).is_empty());
+}
+
+#[test]
+fn far_future_events_are_refused_and_do_not_move_the_watermark() {
+    let mut e = engine();
+    e.process(0, &chat("a", "u", NOW - 60_000, &[]), NOW);
+    let verdict = e.process(0, &chat("a", "u", NOW + 301_000, &[]), NOW);
+    assert_eq!(verdict, Verdict::TooFarAhead);
+    e.advance(NOW);
+    assert_eq!(e.watermark(), Some(NOW - 70_000));
+}
+
+#[test]
+fn running_values_are_published_before_windows_are_final() {
+    let mut e = engine();
+    e.process(0, &chat("a", "u1", 1_000, &[]), NOW);
+    e.emit_running();
+    let out = e.drain();
+    let running: Vec<&WindowMetrics> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Window(w) if !w.is_final => Some(w),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(running.len(), 6);
+    assert!(running.iter().all(|w| w.message_count == 1));
+    // Nothing changed: nothing to publish.
+    e.emit_running();
+    assert!(!e.drain().iter().any(|o| matches!(o, Output::Window(_))));
+}
+
+#[test]
+fn finalized_panes_are_released() {
+    let mut e = engine();
+    for i in 0..1_000 {
+        e.process(0, &chat("a", "u", i * 1_000, &[]), NOW);
+        e.advance(NOW);
+    }
+    assert!(e.open_panes() <= 8, "{}", e.open_panes());
+}
+
+#[test]
+fn raid_is_a_moment_and_lifecycle_updates_state() {
+    let mut e = engine();
+    let meta = |t: i64, event_type| {
+        Event::StreamMeta(StreamMeta {
+            event_id: format!("m{t}"),
+            channel: ChannelId::parse("a").unwrap(),
+            event_type,
+            timestamp: Timestamp(t),
+            title: Some("Speedruns".into()),
+            category: None,
+            raider: Some("b".into()),
+            raid_viewers: Some(800),
+        })
+    };
+    e.process(0, &viewers("a", 1_000, 500), NOW);
+    e.process(0, &meta(1_000, StreamEventType::StreamStart), NOW);
+    e.process(0, &meta(2_000, StreamEventType::RaidIncoming), NOW);
+    e.process(0, &meta(9_000, StreamEventType::StreamEnd), NOW);
+    let out = e.drain();
+    let raid = out.iter().find_map(|o| match o {
+        Output::Moment(m) => Some(m),
+        _ => None,
+    });
+    let raid = raid.expect("raid moment");
+    assert_eq!(raid.moment_type, MomentType::RaidIncoming);
+    assert_eq!(raid.value, Some(800.0));
+    assert_eq!(raid.moment_id, "a-raid_incoming-m2000");
+    let last_state = out.iter().rev().find_map(|o| match o {
+        Output::Stream(s) => Some(s),
+        _ => None,
+    });
+    let s = last_state.expect("stream state");
+    assert!(!s.is_live);
+    assert_eq!(s.started_at, Some(Timestamp(1_000)));
+    assert_eq!(s.ended_at, Some(Timestamp(9_000)));
+    assert_eq!(s.title.as_deref(), Some("Speedruns"));
+}
+
+#[test]
+fn generated_chat_burst_is_detected_once_near_its_time() {
+    use telemetra_gen::{EpisodeKind, GenConfig, Generator};
+    let cfg = GenConfig::default();
+    let mut g = Generator::new(cfg.clone());
+    let mut e = engine();
+    let mut outputs = Vec::new();
+    let horizon = cfg.start.0 + 6 * 60_000;
+    loop {
+        let (at, event) = g.next_timed();
+        if at > horizon {
+            break;
+        }
+        e.process(0, &event, NOW);
+        e.advance(NOW);
+        outputs.extend(e.drain());
+    }
+    e.close_all();
+    outputs.extend(e.drain());
+    let bursts: Vec<_> = g.episodes().iter().filter(|ep| ep.kind == EpisodeKind::ChatBurst).cloned().collect();
+    assert!(!bursts.is_empty());
+    let spikes: Vec<_> = outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Moment(m) if m.moment_type == MomentType::ChatSpike => Some(m),
+            _ => None,
+        })
+        .collect();
+    for burst in &bursts {
+        let matching = spikes
+            .iter()
+            .filter(|m| m.stream_id == burst.channel && (m.timestamp.0 - burst.start.0).abs() <= 20_000)
+            .count();
+        assert_eq!(matching, 1, "burst {burst:?}, spikes {spikes:#?}");
+    }
+    // A few false alarms on noisy small channels would be tolerable, but not many.
+    assert!(spikes.len() <= bursts.len() + 2, "{spikes:#?}");
+}
