@@ -160,3 +160,26 @@ pub struct StreamState {
     /// Time of the latest event seen for the channel.
     pub last_seen: Timestamp,
 }
+
+/// A channel as listed by the API: lifecycle state plus its current numbers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamSummary {
+    /// Channel.
+    pub stream_id: ChannelId,
+    /// Current title.
+    pub title: Option<String>,
+    /// Current category.
+    pub category: Option<String>,
+    /// Whether the stream is live.
+    pub is_live: bool,
+    /// Start of the current (or last) stream.
+    pub started_at: Option<Timestamp>,
+    /// End of the last stream, if it ended.
+    pub ended_at: Option<Timestamp>,
+    /// Time of the latest event.
+    pub last_seen: Timestamp,
+    /// Latest viewer count.
+    pub viewer_count: Option<u64>,
+    /// Chat messages per minute in the current window.
+    pub chat_rate: Option<f64>,
+}

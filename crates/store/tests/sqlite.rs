@@ -1,0 +1,101 @@
+//! The SQLite store on a real database file.
+
+use telemetra_store::{Page, SqliteStore, Store, WriteBatch};
+use telemetra_types::{ChannelId, StreamState, Timestamp, ViewerCount, WindowMetrics};
+
+fn window(start: i64, count: u64, is_final: bool) -> WindowMetrics {
+    WindowMetrics {
+        stream_id: ChannelId::parse("demo").unwrap(),
+        window_start: Timestamp(start),
+        window_end: Timestamp(start + 60_000),
+        message_count: count,
+        messages_per_min: count as f64,
+        unique_chatters: 1,
+        emote_count: 0,
+        top_emotes: vec![],
+        top_chatters: vec![],
+        sentiment_score: None,
+        positive_count: 0,
+        neutral_count: 0,
+        negative_count: 0,
+        viewer_last: Some(10),
+        viewer_min: Some(10),
+        viewer_max: Some(10),
+        viewer_avg: Some(10.0),
+        transaction_count: 0,
+        transaction_amount: 0.0,
+        is_final,
+    }
+}
+
+async fn open() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("telemetra.db")).await.unwrap();
+    (dir, store)
+}
+
+#[tokio::test]
+async fn upserts_are_idempotent_and_final_rows_win() {
+    let (_dir, store) = open().await;
+    let id = ChannelId::parse("demo").unwrap();
+    let stream = StreamState {
+        stream_id: id.clone(),
+        title: Some("t".into()),
+        category: None,
+        is_live: true,
+        started_at: Some(Timestamp(0)),
+        ended_at: None,
+        last_seen: Timestamp(200_000),
+    };
+    let viewer = ViewerCount {
+        event_id: "v1".into(),
+        channel: id.clone(),
+        viewer_count: 42,
+        timestamp: Timestamp(1_000),
+        chatter_count: None,
+    };
+    let batch = WriteBatch {
+        windows: vec![window(0, 5, true), window(10_000, 7, false)],
+        streams: vec![stream],
+        viewers: vec![viewer],
+        ..Default::default()
+    };
+    store.write(&batch).await.unwrap();
+    store.write(&batch).await.unwrap();
+    // A stale running value must not overwrite the final result.
+    store.write(&WriteBatch { windows: vec![window(0, 3, false)], ..Default::default() }).await.unwrap();
+
+    let ws = store.windows(&id, Timestamp(0), Timestamp(1_000_000)).await.unwrap();
+    assert_eq!(ws.len(), 2);
+    assert_eq!((ws[0].message_count, ws[0].is_final), (5, true));
+    assert_eq!(ws[1].message_count, 7);
+    let (streams, total) = store.list_streams(Page { page: 1, page_size: 10 }).await.unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(streams[0].viewer_count, Some(42));
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM viewer_timeseries").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn current_window_is_the_one_ending_soonest_after_the_latest_event() {
+    let (_dir, store) = open().await;
+    let id = ChannelId::parse("demo").unwrap();
+    let stream = StreamState {
+        stream_id: id.clone(),
+        title: None,
+        category: None,
+        is_live: true,
+        started_at: None,
+        ended_at: None,
+        last_seen: Timestamp(125_000),
+    };
+    let windows = (0..8).map(|i| window(i * 10_000 + 10_000, i as u64, false)).collect();
+    store.write(&WriteBatch { windows, streams: vec![stream], ..Default::default() }).await.unwrap();
+    let current = store.current_window(&id).await.unwrap().unwrap();
+    // Windows end at 70 000 .. 140 000; the first ending after 125 000 ends at 130 000.
+    assert_eq!(current.window_end, Timestamp(130_000));
+    let series = store.windows(&id, Timestamp(0), Timestamp(1_000_000)).await.unwrap();
+    assert_eq!(series.last().unwrap().window_end, Timestamp(130_000));
+    let (streams, _) = store.list_streams(Page { page: 1, page_size: 10 }).await.unwrap();
+    assert_eq!(streams[0].chat_rate, Some(current.messages_per_min));
+}
