@@ -1,0 +1,97 @@
+//! In-process fan-out with bounded per-channel buffers.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use telemetra_types::ChannelId;
+use tokio::sync::broadcast;
+
+use crate::LiveMessage;
+
+/// Messages buffered per channel for slow subscribers. A subscriber that falls
+/// further behind skips ahead (it is told how many it missed) instead of slowing
+/// the publisher or the other subscribers.
+const CHANNEL_BUFFER: usize = 256;
+
+/// A stream of serialized messages for one channel.
+pub type Subscription = broadcast::Receiver<Arc<str>>;
+
+/// Publishes live messages and hands out subscriptions.
+pub trait LiveHub: Send + Sync + 'static {
+    /// Sends a message to every current subscriber of `channel`.
+    fn publish(&self, channel: &ChannelId, message: &LiveMessage);
+    /// Subscribes to `channel`'s messages from now on.
+    fn subscribe(&self, channel: &ChannelId) -> Subscription;
+    /// Number of live subscriptions across channels.
+    fn subscribers(&self) -> usize;
+}
+
+/// The in-process hub of the embedded default.
+#[derive(Default)]
+pub struct MemoryHub {
+    channels: Mutex<HashMap<ChannelId, broadcast::Sender<Arc<str>>>>,
+}
+
+impl MemoryHub {
+    /// An empty hub.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl LiveHub for MemoryHub {
+    fn publish(&self, channel: &ChannelId, message: &LiveMessage) {
+        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = channels.get(channel) {
+            if tx.receiver_count() > 0 {
+                // No subscriber left is not an error: nobody is watching.
+                let _ = tx.send(Arc::from(message.to_json()));
+            }
+        }
+    }
+
+    fn subscribe(&self, channel: &ChannelId) -> Subscription {
+        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        // Drop senders nobody listens to any more, so the map stays bounded by the
+        // channels being watched.
+        channels.retain(|_, tx| tx.receiver_count() > 0);
+        channels.entry(channel.clone()).or_insert_with(|| broadcast::channel(CHANNEL_BUFFER).0).subscribe()
+    }
+
+    fn subscribers(&self) -> usize {
+        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        channels.values().map(|tx| tx.receiver_count()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use telemetra_types::Timestamp;
+
+    #[tokio::test]
+    async fn subscribers_get_their_channel_only() {
+        let hub = MemoryHub::new();
+        let a = ChannelId::parse("a").unwrap();
+        let b = ChannelId::parse("b").unwrap();
+        let mut sub_a = hub.subscribe(&a);
+        let mut sub_b = hub.subscribe(&b);
+        hub.publish(&a, &LiveMessage::Viewers { viewer_count: 5, timestamp: Timestamp(0) });
+        let got = sub_a.recv().await.unwrap();
+        assert!(got.contains("\"type\":\"viewers\"") && got.contains("\"viewer_count\":5"), "{got}");
+        assert!(sub_b.try_recv().is_err());
+        assert_eq!(hub.subscribers(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_slow_subscriber_skips_ahead_instead_of_blocking() {
+        let hub = MemoryHub::new();
+        let a = ChannelId::parse("a").unwrap();
+        let mut sub = hub.subscribe(&a);
+        for i in 0..(CHANNEL_BUFFER as u64 + 10) {
+            hub.publish(&a, &LiveMessage::Viewers { viewer_count: i, timestamp: Timestamp(0) });
+        }
+        assert!(matches!(sub.recv().await, Err(broadcast::error::RecvError::Lagged(10))));
+        assert!(sub.recv().await.unwrap().contains("\"viewer_count\":10"));
+    }
+}
