@@ -16,8 +16,9 @@ pub use partition::partition_for;
 /// One message read from the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
-    /// Topic it was read from.
-    pub topic: Topic,
+    /// Topic it was read from; `None` for a line of an event file, whose kind is
+    /// told by its content.
+    pub topic: Option<Topic>,
     /// Partition within the topic.
     pub partition: u32,
     /// Position within the partition.

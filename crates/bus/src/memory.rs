@@ -24,7 +24,7 @@ pub fn bus(partitions: u32, capacity: usize) -> (MemoryProducer, MemoryConsumer)
 pub struct MemoryProducer {
     tx: mpsc::Sender<Record>,
     partitions: u32,
-    offsets: Arc<Mutex<HashMap<(Topic, u32), u64>>>,
+    offsets: Arc<Mutex<HashMap<(Option<Topic>, u32), u64>>>,
 }
 
 /// The consumer is gone: nothing can be delivered any more.
@@ -33,7 +33,7 @@ pub struct Closed;
 
 impl MemoryProducer {
     /// Appends `payload` to the partition of `key`, waiting while the bus is full.
-    pub async fn send(&self, topic: Topic, key: &[u8], payload: Bytes) -> Result<(), Closed> {
+    pub async fn send(&self, topic: Option<Topic>, key: &[u8], payload: Bytes) -> Result<(), Closed> {
         let partition = partition_for(key, self.partitions);
         // Offsets are assigned and the record enqueued under one lock, so offsets
         // within a partition are in queue order.
@@ -76,7 +76,7 @@ mod tests {
         let (producer, mut consumer) = bus(4, 1_000);
         for i in 0..100u32 {
             let key = format!("channel{}", i % 7);
-            producer.send(Topic::Chat, key.as_bytes(), Bytes::from(i.to_string())).await.unwrap();
+            producer.send(Some(Topic::Chat), key.as_bytes(), Bytes::from(i.to_string())).await.unwrap();
         }
         drop(producer);
         let mut all = Vec::new();

@@ -59,6 +59,17 @@ pub fn decode_line(raw: &[u8]) -> Result<Event, Rejected> {
     decode_value(kind, value, Some(kind.topic()), raw)
 }
 
+/// The channel of a raw event, if it has a string `channel` field, found without
+/// building the event: used to pick a partition before full decoding.
+pub fn peek_channel(raw: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Peek<'a> {
+        #[serde(borrow)]
+        channel: Option<std::borrow::Cow<'a, str>>,
+    }
+    serde_json::from_slice::<Peek>(raw).ok()?.channel.map(|c| c.into_owned())
+}
+
 fn infer_kind(value: &Value) -> Option<EventKind> {
     // Order matters: `event_id` is shared by viewer and stream events, so look for
     // the fields that only one kind has.

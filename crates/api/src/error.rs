@@ -1,0 +1,39 @@
+//! One error type for every handler, rendered as `{"error": "..."}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// What went wrong, and whose fault it is.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The request is invalid; the message says how to fix it.
+    BadRequest(String),
+    /// The thing asked for does not exist.
+    NotFound(String),
+    /// A dependency (the store) failed. The detail is logged, never sent: it may
+    /// reveal internals.
+    Internal(telemetra_store::Error),
+}
+
+impl From<telemetra_store::Error> for ApiError {
+    fn from(e: telemetra_store::Error) -> Self {
+        ApiError::Internal(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            ApiError::Internal(e) => {
+                tracing::error!(error = %e, source = ?std::error::Error::source(&e), "Request failed in the store.");
+                let status = if e.is_retryable() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::INTERNAL_SERVER_ERROR };
+                (status, "internal error; see the server log".to_owned())
+            }
+        };
+        (status, Json(json!({ "error": message }))).into_response()
+    }
+}

@@ -1,0 +1,54 @@
+//! The HTTP face of Telemetra: REST, the live WebSocket and the dashboard.
+//!
+//! [`app`] builds the router over an [`AppState`] (a store to read and a hub to
+//! subscribe to), separate from [`serve`], so tests drive it in-process. One module
+//! per resource; every error leaves through [`ApiError`] as JSON.
+
+mod dashboard;
+mod error;
+mod health;
+mod query;
+mod streams;
+mod ws;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use telemetra_live::LiveHub;
+use telemetra_store::Store;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where metrics are read from.
+    pub store: Arc<dyn Store>,
+    /// Where live updates come from.
+    pub hub: Arc<dyn LiveHub>,
+}
+
+/// The complete router.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(streams::router())
+        .merge(ws::router())
+        .fallback(dashboard::serve_asset)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the app on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,93 @@
+//! `WS /ws/live/{id}`: a snapshot on connect, then the channel's live updates.
+
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use futures_util::{SinkExt, StreamExt};
+use telemetra_live::LiveMessage;
+use telemetra_types::{now_ms, ChannelId, Timestamp};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::{query, ApiError, AppState};
+
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// Moments included in the snapshot.
+const SNAPSHOT_MOMENTS: u32 = 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/ws/live/{id}", get(ws_live))
+}
+
+async fn ws_live(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    // Unknown channels are fine: a client may wait for a stream to start.
+    let id = query::channel(&id)?;
+    Ok(ws.on_upgrade(move |socket| live_session(socket, state, id)))
+}
+
+async fn live_session(socket: WebSocket, state: AppState, id: ChannelId) {
+    // Subscribe before reading the snapshot, so nothing published in between is lost.
+    let mut updates = state.hub.subscribe(&id);
+    let (mut sender, mut receiver) = socket.split();
+    let first = match snapshot(&state, &id).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(channel = %id, error = %e, "Could not build the live snapshot.");
+            return;
+        }
+    };
+    if sender.send(Message::Text(first.to_json().into())).await.is_err() {
+        return;
+    }
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            update = updates.recv() => match update {
+                Ok(text) => {
+                    if sender.send(Message::Text(text.as_ref().into())).await.is_err() {
+                        break;
+                    }
+                }
+                // Too slow to keep up: skip ahead with a fresh snapshot instead of
+                // holding back the publisher.
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::debug!(channel = %id, missed, "Live client lagged; resending a snapshot.");
+                    let Ok(s) = snapshot(&state, &id).await else { break };
+                    if sender.send(Message::Text(s.to_json().into())).await.is_err() {
+                        break;
+                    }
+                }
+                Err(RecvError::Closed) => break,
+            },
+            incoming = receiver.next() => match incoming {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {} // pongs and client chatter
+            },
+            _ = ping.tick() => {
+                if sender.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    // Dropping both halves closes the socket for both directions together.
+}
+
+async fn snapshot(state: &AppState, id: &ChannelId) -> Result<LiveMessage, telemetra_store::Error> {
+    let stream = state.store.stream(id).await?;
+    let window = state.store.current_window(id).await?;
+    let now = now_ms();
+    let moments = state
+        .store
+        .moments(id, Timestamp(now - 24 * 3_600_000), Timestamp(now + 1), SNAPSHOT_MOMENTS)
+        .await?;
+    Ok(LiveMessage::Snapshot { stream, window, moments })
+}

@@ -1,0 +1,149 @@
+//! The command line. Every option has a `TELEMETRA_*` environment variable; flags
+//! win over the environment, which wins over the defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use telemetra_engine::{EngineConfig, MomentConfig};
+
+/// Real-time analytics for live streams.
+#[derive(Debug, Parser)]
+#[command(name = "telemetra", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options for every subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Write logs as JSON lines instead of text (filter with TELEMETRA_LOG, e.g. "debug").
+    #[arg(long, global = true, env = "TELEMETRA_LOG_JSON")]
+    pub log_json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Everything in one process: generator (or file), engine, SQLite, API and dashboard.
+    Run(RunArgs),
+    /// Process an event file into the embedded store as fast as possible, then exit.
+    Replay(ReplayArgs),
+    /// Write synthetic events as JSON Lines.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Address the API and dashboard listen on.
+    #[arg(long, env = "TELEMETRA_LISTEN", default_value = "127.0.0.1:8000")]
+    pub listen: SocketAddr,
+    /// Directory for the embedded database and the episode log.
+    #[arg(long, env = "TELEMETRA_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Replay this event file (JSON Lines, optionally gzip) instead of generating events.
+    #[arg(long, env = "TELEMETRA_INPUT")]
+    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub generator: GeneratorArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Event file to process (JSON Lines, optionally gzip).
+    #[arg(long, env = "TELEMETRA_INPUT")]
+    pub input: PathBuf,
+    /// Directory for the embedded database.
+    #[arg(long, env = "TELEMETRA_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of events to write.
+    #[arg(long, env = "TELEMETRA_EVENTS")]
+    pub events: u64,
+    /// File to write (`-` for standard output).
+    #[arg(long, env = "TELEMETRA_OUT")]
+    pub out: PathBuf,
+    /// Also write the scripted episodes (chat bursts, raids) to this JSON Lines file.
+    #[arg(long, env = "TELEMETRA_EPISODES")]
+    pub episodes: Option<PathBuf>,
+    /// Event time of the first event (RFC 3339).
+    #[arg(long, env = "TELEMETRA_START", default_value = "2025-10-16T10:00:00Z")]
+    pub start: String,
+    #[command(flatten)]
+    pub generator: GeneratorArgs,
+    /// Window length the episodes are timed for (see `run --window`).
+    #[arg(long, env = "TELEMETRA_WINDOW", default_value = "60s", value_parser = duration)]
+    pub window: Duration,
+    /// Window slide the episodes are timed for.
+    #[arg(long, env = "TELEMETRA_SLIDE", default_value = "10s", value_parser = duration)]
+    pub slide: Duration,
+}
+
+/// The synthetic source.
+#[derive(Debug, Args)]
+pub struct GeneratorArgs {
+    /// Number of synthetic channels.
+    #[arg(long, env = "TELEMETRA_CHANNELS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub channels: u32,
+    /// Synthetic events per second (outside scripted bursts).
+    #[arg(long, env = "TELEMETRA_RATE", default_value_t = 300.0)]
+    pub rate: f64,
+    /// Seed of the generator: the same seed gives the same events.
+    #[arg(long, env = "TELEMETRA_SEED", default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// Event-time semantics.
+#[derive(Debug, Args)]
+pub struct EngineArgs {
+    /// Window length.
+    #[arg(long, env = "TELEMETRA_WINDOW", default_value = "60s", value_parser = duration)]
+    pub window: Duration,
+    /// Window slide; must divide the length (equal to it: tumbling windows).
+    #[arg(long, env = "TELEMETRA_SLIDE", default_value = "10s", value_parser = duration)]
+    pub slide: Duration,
+    /// Allowed lateness: how far the watermark trails the newest event time.
+    #[arg(long, env = "TELEMETRA_LATENESS", default_value = "10s", value_parser = duration)]
+    pub lateness: Duration,
+    /// A partition silent this long stops holding the watermark back.
+    #[arg(long, env = "TELEMETRA_IDLE_TIMEOUT", default_value = "30s", value_parser = duration)]
+    pub idle_timeout: Duration,
+    /// Events further than this ahead of the wall clock are rejected.
+    #[arg(long, env = "TELEMETRA_MAX_SKEW", default_value = "5m", value_parser = duration)]
+    pub max_skew: Duration,
+    /// Partitions of the in-process bus (each has its own watermark).
+    #[arg(long, env = "TELEMETRA_PARTITIONS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub partitions: u32,
+    /// |z| at or above which a moment opens.
+    #[arg(long, env = "TELEMETRA_Z_THRESHOLD", default_value_t = 3.0)]
+    pub z_threshold: f64,
+}
+
+impl EngineArgs {
+    /// The engine settings (validated when the engine is built).
+    pub fn engine_config(&self) -> EngineConfig {
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        EngineConfig {
+            window_ms: ms(self.window),
+            slide_ms: ms(self.slide),
+            lateness_ms: ms(self.lateness),
+            idle_timeout_ms: ms(self.idle_timeout),
+            max_skew_ms: ms(self.max_skew),
+            moments: MomentConfig { z_threshold: self.z_threshold, ..MomentConfig::default() },
+        }
+    }
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 500ms, 10s, 1m)"))
+}

@@ -1,0 +1,212 @@
+//! The processing loop's state: decode, run the engine, write, publish.
+//!
+//! Shared by `run` (records from the in-process bus) and `replay` (lines from a
+//! file), so both store exactly the same results for the same input. Writes happen
+//! before publishing, so a client that reloads after an update finds it stored.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use telemetra_engine::{Engine, EngineStats, Output, Verdict};
+use telemetra_live::{LiveHub, LiveMessage};
+use telemetra_store::{DeadLetter, Store, WriteBatch};
+use telemetra_types::{
+    decode_event, decode_line, ChannelId, RejectReason, Rejected, StreamState, StreamSummary, Topic,
+    WindowMetrics,
+};
+
+/// What a channel looks like to live clients.
+#[derive(Default)]
+struct ChannelView {
+    state: Option<StreamState>,
+    viewers: Option<u64>,
+    chat_rate: Option<f64>,
+    /// The lifecycle state last published, to publish only real changes.
+    published: Option<StreamState>,
+}
+
+/// Counters for the summary line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProcessorStats {
+    /// Records read.
+    pub records: u64,
+    /// Records sent to the dead-letter path.
+    pub rejected: u64,
+    /// Engine counters.
+    pub engine: EngineStats,
+}
+
+/// Engine plus its outputs' destinations.
+pub struct Processor {
+    engine: Engine,
+    store: Arc<dyn Store>,
+    hub: Option<Arc<dyn LiveHub>>,
+    batch: WriteBatch,
+    views: HashMap<ChannelId, ChannelView>,
+    records: u64,
+    rejected: u64,
+}
+
+impl Processor {
+    /// A processor writing to `store` and, if given, publishing to `hub`.
+    pub fn new(engine: Engine, store: Arc<dyn Store>, hub: Option<Arc<dyn LiveHub>>) -> Self {
+        Self { engine, store, hub, batch: WriteBatch::default(), views: HashMap::new(), records: 0, rejected: 0 }
+    }
+
+    /// Decodes and processes one raw record. `topic` is `None` for a file line.
+    /// Invalid input is queued for the dead-letter table with its reason and bytes.
+    pub fn ingest(&mut self, source: &str, position: u64, topic: Option<Topic>, partition: u32, raw: &[u8], now_ms: i64) {
+        self.records += 1;
+        let decoded = match topic {
+            Some(t) => decode_event(t, raw),
+            None => decode_line(raw),
+        };
+        let rejected = match decoded {
+            Ok(event) => match self.engine.process(partition, &event, now_ms) {
+                Verdict::Applied | Verdict::Late => return,
+                Verdict::TooFarAhead => Rejected::new(
+                    RejectReason::FutureTimestamp,
+                    format!(
+                        "timestamp {} is more than {} ms ahead of the clock",
+                        event.timestamp(),
+                        self.engine.config().max_skew_ms
+                    ),
+                    Some(event.kind().topic()),
+                    raw,
+                ),
+            },
+            Err(r) => r,
+        };
+        self.rejected += 1;
+        self.batch.dead_letters.push(DeadLetter { source: source.to_owned(), position, rejected });
+    }
+
+    /// Moves the watermark, then writes and publishes whatever became final.
+    pub async fn flush(&mut self, now_ms: i64) -> Result<()> {
+        self.engine.advance(now_ms);
+        self.write_and_publish().await
+    }
+
+    /// The once-a-second beat: also publishes running values of open windows.
+    pub async fn tick(&mut self, now_ms: i64) -> Result<()> {
+        self.engine.advance(now_ms);
+        self.engine.emit_running();
+        self.write_and_publish().await
+    }
+
+    /// End of input: closes every window, writes and publishes.
+    pub async fn finish(&mut self) -> Result<()> {
+        self.engine.close_all();
+        self.write_and_publish().await
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> ProcessorStats {
+        ProcessorStats { records: self.records, rejected: self.rejected, engine: self.engine.stats() }
+    }
+
+    async fn write_and_publish(&mut self) -> Result<()> {
+        let messages = self.collect();
+        if !self.batch.is_empty() {
+            write_with_retry(self.store.as_ref(), &self.batch).await?;
+            self.batch = WriteBatch::default();
+        }
+        if let Some(hub) = &self.hub {
+            for (channel, message) in &messages {
+                hub.publish(channel, message);
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves engine outputs into the write batch and picks what live clients see.
+    fn collect(&mut self) -> Vec<(ChannelId, LiveMessage)> {
+        let outputs = self.engine.drain();
+        let mut messages = Vec::new();
+        let mut current: HashMap<ChannelId, WindowMetrics> = HashMap::new();
+        for output in outputs {
+            match output {
+                Output::Stream(s) => {
+                    let view = self.views.entry(s.stream_id.clone()).or_default();
+                    view.state = Some(s.clone());
+                    self.batch.streams.push(s);
+                }
+                Output::Viewer(v) => {
+                    self.views.entry(v.channel.clone()).or_default().viewers = Some(v.viewer_count);
+                    messages.push((
+                        v.channel.clone(),
+                        LiveMessage::Viewers { viewer_count: v.viewer_count, timestamp: v.timestamp },
+                    ));
+                    self.batch.viewers.push(v);
+                }
+                Output::Transaction(t) => self.batch.transactions.push(t),
+                Output::Moment(m) => {
+                    messages.push((m.stream_id.clone(), LiveMessage::Moment { moment: m.clone() }));
+                    self.batch.moments.push(m);
+                }
+                Output::Window(w) => {
+                    if w.is_final {
+                        messages.push((w.stream_id.clone(), LiveMessage::Metrics { window: w.clone() }));
+                    } else {
+                        // Of the open windows, live clients get the current one: the
+                        // first to end after the channel's latest event.
+                        let last_seen = self.views.get(&w.stream_id).and_then(|v| v.state.as_ref()).map(|s| s.last_seen);
+                        let is_candidate = last_seen.is_none_or(|t| w.window_end > t);
+                        let better = current.get(&w.stream_id).is_none_or(|c| w.window_end < c.window_end);
+                        if is_candidate && better {
+                            current.insert(w.stream_id.clone(), w.clone());
+                        }
+                    }
+                    self.batch.windows.push(w);
+                }
+            }
+        }
+        for (channel, w) in current {
+            self.views.entry(channel.clone()).or_default().chat_rate = Some(w.messages_per_min);
+            messages.push((channel, LiveMessage::Metrics { window: w }));
+        }
+        // Lifecycle changes (not mere `last_seen` moves) go out as `stream` messages.
+        for (channel, view) in self.views.iter_mut() {
+            let Some(state) = &view.state else { continue };
+            let changed = view.published.as_ref().is_none_or(|p| {
+                (&p.title, &p.category, p.is_live, p.started_at, p.ended_at)
+                    != (&state.title, &state.category, state.is_live, state.started_at, state.ended_at)
+            });
+            if changed {
+                view.published = Some(state.clone());
+                let summary = StreamSummary {
+                    stream_id: state.stream_id.clone(),
+                    title: state.title.clone(),
+                    category: state.category.clone(),
+                    is_live: state.is_live,
+                    started_at: state.started_at,
+                    ended_at: state.ended_at,
+                    last_seen: state.last_seen,
+                    viewer_count: view.viewers,
+                    chat_rate: view.chat_rate,
+                };
+                messages.push((channel.clone(), LiveMessage::Stream { stream: summary }));
+            }
+        }
+        messages
+    }
+}
+
+/// Writes a batch, waiting and retrying with backoff while the store is temporarily
+/// unavailable; gives up at once on errors that retrying cannot fix.
+async fn write_with_retry(store: &dyn Store, batch: &WriteBatch) -> Result<()> {
+    let mut delay = Duration::from_millis(100);
+    loop {
+        match store.write(batch).await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_retryable() => {
+                tracing::warn!(error = %e, retry_in_ms = delay.as_millis() as u64, "Store write failed; retrying.");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+            Err(e) => return Err(e).context("could not write results to the store"),
+        }
+    }
+}

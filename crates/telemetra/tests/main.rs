@@ -1,0 +1,8 @@
+//! Integration tests of the `telemetra` binary, one test binary for the crate.
+
+// `telemetra run`: live analytics over HTTP and WebSocket.
+mod run;
+// `telemetra replay`: deterministic results from a file.
+mod replay;
+// Shared helpers.
+mod util;
