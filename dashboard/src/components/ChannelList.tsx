@@ -1,5 +1,6 @@
 import type { StreamSummary } from '../api/types';
 import { formatCount, formatRate } from '../lib/format';
+import { ChatIcon, EyeIcon } from './icons';
 
 export interface ChannelListProps {
   streams: readonly StreamSummary[];
@@ -54,10 +55,10 @@ export function ChannelList({ streams, selectedId, onSelect, loading, total }: C
                 )}
                 <span className="channel-item__stats">
                   <span data-field="viewers" title="Viewers">
-                    👁 {formatCount(stream.viewer_count)}
+                    <EyeIcon /> {formatCount(stream.viewer_count)}
                   </span>
                   <span data-field="chat-rate" title="Chat messages per minute">
-                    💬 {formatRate(stream.chat_rate)}/min
+                    <ChatIcon /> {formatRate(stream.chat_rate)}/min
                   </span>
                 </span>
               </button>

@@ -1,7 +1,7 @@
 import type { ConnectionState } from '../api/live';
 
 const LABELS: Record<ConnectionState, string> = {
-  connected: 'Live',
+  connected: 'Connected',
   reconnecting: 'Reconnecting…',
   offline: 'Offline',
 };

@@ -7,7 +7,7 @@ describe('ConnectionStatus', () => {
     const { rerender } = render(<ConnectionStatus state="connected" />);
     const el = screen.getByTestId('connection-status');
     expect(el.dataset.state).toBe('connected');
-    expect(el.textContent).toBe('Live');
+    expect(el.textContent).toBe('Connected');
 
     rerender(<ConnectionStatus state="reconnecting" retryInMs={4000} />);
     expect(screen.getByTestId('connection-status').dataset.state).toBe('reconnecting');
