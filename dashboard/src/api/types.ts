@@ -79,7 +79,14 @@ export interface MetricsResponse {
 export type Severity = 'low' | 'medium' | 'high';
 
 /** Known moment types; the server may add others, so any string is accepted. */
-export type MomentType = 'chat_spike' | 'raid_incoming' | (string & {});
+export type MomentType =
+  | 'chat_spike'
+  | 'viewer_spike'
+  | 'viewer_drop'
+  | 'donation_burst'
+  | 'sentiment_shift'
+  | 'raid_incoming'
+  | (string & {});
 
 export interface Moment {
   moment_id: string;
