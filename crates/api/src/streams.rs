@@ -46,7 +46,7 @@ async fn known_stream(state: &AppState, id: &str) -> Result<(ChannelId, StreamSu
     let id = query::channel(id)?;
     match state.store.stream(&id).await? {
         Some(s) => Ok((id, s)),
-        None => Err(ApiError::NotFound(format!("no stream {id:?} has been seen"))),
+        None => Err(ApiError::NotFound(format!("no stream \"{id}\" has been seen"))),
     }
 }
 

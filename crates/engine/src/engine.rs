@@ -62,7 +62,6 @@ struct ChannelState {
     detector: SpikeDetector,
     stream: StreamState,
     stream_dirty: bool,
-    last_viewers: Option<u64>,
 }
 
 /// The stream engine for any number of channels and partitions.
@@ -112,7 +111,6 @@ impl Engine {
                 detector: SpikeDetector::default(),
                 stream: stream::new_state(channel, event.timestamp()),
                 stream_dirty: true,
-                last_viewers: None,
             };
             self.channels.insert(channel.clone(), state);
         }
@@ -125,14 +123,11 @@ impl Engine {
                     self.out.push(Output::Stream(ch.stream.clone()));
                 }
                 if m.event_type == StreamEventType::RaidIncoming {
-                    self.out.push(Output::Moment(raid_moment(m, ch.last_viewers)));
+                    self.out.push(Output::Moment(raid_moment(m)));
                     self.stats.moments += 1;
                 }
             }
-            Event::Viewer(v) => {
-                ch.last_viewers = Some(v.viewer_count);
-                self.out.push(Output::Viewer(v.clone()));
-            }
+            Event::Viewer(v) => self.out.push(Output::Viewer(v.clone())),
             Event::Transaction(tx) => self.out.push(Output::Transaction(tx.clone())),
             Event::Chat(_) => {}
         }

@@ -92,13 +92,15 @@ fn chat_spike(w: &WindowMetrics, z: f64, value: f64, baseline: f64, slide_ms: i6
 }
 
 /// A raid is a moment of its own, dated at the raid event.
-pub fn raid_moment(m: &StreamMeta, current_viewers: Option<u64>) -> Moment {
+///
+/// Its severity depends on the raid alone, not on the viewer count at the moment it
+/// is processed: that would depend on arrival order, and replays must not.
+pub fn raid_moment(m: &StreamMeta) -> Moment {
     let viewers = m.raid_viewers.unwrap_or(0);
     let raider = m.raider.as_deref().unwrap_or("another channel");
-    let share = current_viewers.filter(|&v| v > 0).map(|v| viewers as f64 / v as f64);
-    let severity = match share {
-        Some(s) if s >= 0.5 => Severity::High,
-        Some(s) if s >= 0.1 => Severity::Medium,
+    let severity = match viewers {
+        1_000.. => Severity::High,
+        100.. => Severity::Medium,
         _ => Severity::Low,
     };
     Moment {
@@ -110,7 +112,7 @@ pub fn raid_moment(m: &StreamMeta, current_viewers: Option<u64>) -> Moment {
         severity,
         z_score: None,
         value: Some(viewers as f64),
-        baseline: current_viewers.map(|v| v as f64),
+        baseline: None,
         metadata: json!({ "raider": m.raider, "raid_viewers": m.raid_viewers, "event_id": m.event_id }),
     }
 }

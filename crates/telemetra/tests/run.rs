@@ -1,0 +1,119 @@
+//! `telemetra run` end to end: the real binary, its HTTP API and live WebSocket.
+//!
+//! Windows are shortened (10 s sliding by 2 s) so that the generator's first scripted
+//! chat burst comes about 30 s after start instead of about two minutes.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::util::{get_json, Server};
+
+const FAST_WINDOWS: [&str; 6] = ["--window", "10s", "--slide", "2s", "--lateness", "3s"];
+
+#[tokio::test]
+async fn live_windows_websocket_updates_and_a_detected_chat_burst() {
+    let server = Server::start(&FAST_WINDOWS).await;
+
+    // Windows for several channels appear within seconds, with plausible counts.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let streams = loop {
+        let body = get_json(&server.url("/api/v1/streams"), 200).await;
+        let items = body["items"].as_array().unwrap().clone();
+        if items.len() >= 5 && items.iter().all(|s| s["viewer_count"].is_u64()) {
+            break items;
+        }
+        assert!(Instant::now() < deadline, "channels did not appear: {body}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(streams.len(), 10);
+    let viewers: Vec<u64> = streams.iter().map(|s| s["viewer_count"].as_u64().unwrap()).collect();
+    assert!(viewers.windows(2).all(|w| w[0] >= w[1]), "sorted by viewers: {viewers:?}");
+    for s in streams.iter().take(3) {
+        let id = s["stream_id"].as_str().unwrap();
+        let metrics = get_json(&server.url(&format!("/api/v1/streams/{id}/metrics")), 200).await;
+        let windows = metrics["windows"].as_array().unwrap();
+        assert!(!windows.is_empty(), "{id} has windows");
+        let w = windows.last().unwrap();
+        let count = w["message_count"].as_u64().unwrap();
+        assert!(count > 0 && count < 100_000, "{id}: {w}");
+        assert!(w["unique_chatters"].as_u64().unwrap() <= count);
+        assert!(w["viewer_last"].is_u64(), "{w}");
+    }
+
+    // A WebSocket client gets a snapshot, then at least two live updates quickly.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/live/pixelqueen", server.base))
+        .await
+        .expect("websocket connects");
+    let mut types = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && types.iter().filter(|t| *t == "metrics").count() < 2 {
+        let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(3), ws.next()).await else { break };
+        if let Message::Text(text) = msg {
+            let v: Value = serde_json::from_str(&text).unwrap();
+            types.push(v["type"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(types.first().map(String::as_str), Some("snapshot"), "{types:?}");
+    assert!(types.iter().filter(|t| *t == "metrics").count() >= 2, "{types:?}");
+
+    // The first scripted chat burst is detected as a chat_spike near its recorded time.
+    let deadline = Instant::now() + Duration::from_secs(100);
+    loop {
+        let episodes = std::fs::read_to_string(server.data_dir.join("episodes.jsonl")).unwrap_or_default();
+        let burst = episodes
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .find(|e| e["kind"] == "chat_burst");
+        if let Some(burst) = burst {
+            let channel = burst["channel"].as_str().unwrap();
+            let start = telemetra_types::Timestamp::parse(burst["start"].as_str().unwrap()).unwrap().0;
+            let body = get_json(&server.url(&format!("/api/v1/streams/{channel}/moments")), 200).await;
+            let spikes: Vec<i64> = body["moments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["moment_type"] == "chat_spike")
+                .map(|m| telemetra_types::Timestamp::parse(m["timestamp"].as_str().unwrap()).unwrap().0)
+                .collect();
+            if let Some(t) = spikes.iter().find(|t| (**t - start).abs() <= 6_000) {
+                assert_eq!(spikes.iter().filter(|s| (**s - start).abs() <= 10_000).count(), 1, "one moment per burst");
+                assert!((*t - start).abs() <= 6_000);
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "no chat_spike near the burst; episodes:\n{episodes}\nlog:\n{}", server.log());
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_get_clear_json_errors() {
+    let server = Server::start(&[]).await;
+    let cases = [
+        ("/api/v1/streams/Not-A-Channel/metrics", 400, "invalid stream id"),
+        ("/api/v1/streams/no_such_channel/metrics", 404, "no stream"),
+        ("/api/v1/streams/pixelqueen/metrics?from=yesterday", 400, "invalid `from`"),
+        ("/api/v1/streams/pixelqueen/metrics?from=2025-10-16T11:00:00Z&to=2025-10-16T10:00:00Z", 400, "must be before"),
+        ("/api/v1/streams/pixelqueen/moments?limit=0", 400, "`limit`"),
+        ("/api/v1/streams?page_size=100000", 400, "`page_size`"),
+        ("/api/v1/nothing-here", 404, "no such endpoint"),
+    ];
+    // Let the channel exist first so range errors are not masked by a 404.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get_json_status(&server.url("/api/v1/streams/pixelqueen")).await != 200 {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for (path, status, needle) in cases {
+        let body = get_json(&server.url(path), status).await;
+        let message = body["error"].as_str().unwrap_or_else(|| panic!("{path}: {body}"));
+        assert!(message.contains(needle), "{path}: {message}");
+    }
+}
+
+async fn get_json_status(url: &str) -> u16 {
+    reqwest::get(url).await.map(|r| r.status().as_u16()).unwrap_or(0)
+}

@@ -1,0 +1,142 @@
+//! Helpers: run the real binary, find free ports, read the embedded database.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_telemetra"))
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A `telemetra run` process, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub data_dir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts `telemetra run` on a free port with a fresh data dir and waits for `/health`.
+    pub async fn start(extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().join("data");
+        let port = free_port();
+        let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
+        let child = Command::new(bin())
+            .args(["run", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .arg(&data_dir)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start telemetra run");
+        let server = Server { child, base: format!("127.0.0.1:{port}"), data_dir, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = reqwest::Client::new();
+        loop {
+            if let Ok(r) = client.get(server.url("/health")).send().await {
+                if r.status().is_success() {
+                    return server;
+                }
+            }
+            assert!(Instant::now() < deadline, "server did not become healthy:\n{}", server.log());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.base)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("server.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// GETs a URL and parses the JSON body, asserting the status.
+#[track_caller]
+pub fn get_json(url: &str, status: u16) -> impl std::future::Future<Output = serde_json::Value> {
+    let url = url.to_owned();
+    async move {
+        let r = reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        assert_eq!(r.status().as_u16(), status, "GET {url}");
+        r.json().await.unwrap()
+    }
+}
+
+/// Every table of an embedded database as sorted text rows, for exact comparison.
+/// `dead_letters.received_at` is wall-clock time and is left out.
+pub async fn dump_tables(data_dir: &Path) -> Vec<(String, Vec<String>)> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::ConnectOptions;
+    let mut conn = SqliteConnectOptions::new()
+        .filename(data_dir.join("telemetra.db"))
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for table in ["streams", "chat_summary_minute", "viewer_timeseries", "transactions", "moments", "dead_letters"] {
+        let columns: Vec<String> = sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        let expr = columns
+            .iter()
+            .filter(|c| !(table == "dead_letters" && c.as_str() == "received_at"))
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        let mut rows: Vec<String> = sqlx::query_scalar(&format!("SELECT {expr} FROM {table}"))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        rows.sort();
+        out.push((table.to_owned(), rows));
+    }
+    out
+}
+
+/// Runs the binary to completion, asserting success; returns stdout.
+pub fn run_ok(args: &[&str]) -> String {
+    let out = Command::new(bin()).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "telemetra {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Asserts two table dumps are equal, printing only the rows that differ.
+#[track_caller]
+pub fn assert_same_tables(a: &[(String, Vec<String>)], b: &[(String, Vec<String>)]) {
+    for ((table, left), (_, right)) in a.iter().zip(b) {
+        let only_left: Vec<&String> = left.iter().filter(|r| !right.contains(r)).take(5).collect();
+        let only_right: Vec<&String> = right.iter().filter(|r| !left.contains(r)).take(5).collect();
+        assert!(
+            only_left.is_empty() && only_right.is_empty(),
+            "table {table} differs ({} vs {} rows)\nonly in first:\n{}\nonly in second:\n{}",
+            left.len(),
+            right.len(),
+            only_left.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("\n"),
+            only_right.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("\n"),
+        );
+    }
+    assert_eq!(a.len(), b.len());
+}
