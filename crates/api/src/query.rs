@@ -19,14 +19,19 @@ pub fn channel(id: &str) -> Result<ChannelId, ApiError> {
 pub fn range(from: Option<&str>, to: Option<&str>) -> Result<(Timestamp, Timestamp), ApiError> {
     let parse = |name: &str, v: &str| {
         Timestamp::parse(v).map_err(|e| {
-            ApiError::BadRequest(format!("invalid `{name}`: {e}; expected RFC 3339, e.g. 2025-10-16T10:30:00Z"))
+            ApiError::BadRequest(format!(
+                "invalid `{name}`: {e}; expected RFC 3339, e.g. 2025-10-16T10:30:00Z"
+            ))
         })
     };
     let from = from.map(|v| parse("from", v)).transpose()?;
     let to = to.map(|v| parse("to", v)).transpose()?;
     let (from, to) = match (from, to) {
         (Some(f), Some(t)) => (f, t),
-        (Some(f), None) => (f, Timestamp(f.0.saturating_add(DEFAULT_RANGE_MS).max(now_ms()))),
+        (Some(f), None) => (
+            f,
+            Timestamp(f.0.saturating_add(DEFAULT_RANGE_MS).max(now_ms())),
+        ),
         (None, Some(t)) => (Timestamp(t.0.saturating_sub(DEFAULT_RANGE_MS)), t),
         (None, None) => {
             let now = now_ms();
@@ -34,10 +39,14 @@ pub fn range(from: Option<&str>, to: Option<&str>) -> Result<(Timestamp, Timesta
         }
     };
     if from >= to {
-        return Err(ApiError::BadRequest(format!("`from` ({from}) must be before `to` ({to})")));
+        return Err(ApiError::BadRequest(format!(
+            "`from` ({from}) must be before `to` ({to})"
+        )));
     }
     if to.0 - from.0 > MAX_RANGE_MS {
-        return Err(ApiError::BadRequest("the range may span at most 31 days".into()));
+        return Err(ApiError::BadRequest(
+            "the range may span at most 31 days".into(),
+        ));
     }
     Ok((from, to))
 }
@@ -47,7 +56,9 @@ pub fn bounded(name: &str, v: Option<&str>, default: u32, max: u32) -> Result<u3
     let Some(v) = v else { return Ok(default) };
     match v.parse::<u32>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(ApiError::BadRequest(format!("`{name}` must be a whole number from 1 to {max}, got {v:?}"))),
+        _ => Err(ApiError::BadRequest(format!(
+            "`{name}` must be a whole number from 1 to {max}, got {v:?}"
+        ))),
     }
 }
 

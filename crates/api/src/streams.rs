@@ -23,7 +23,8 @@ pub fn router() -> Router<AppState> {
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {
-    p.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(format!("invalid query string: {e}")))
+    p.map(|Query(q)| q)
+        .map_err(|e| ApiError::BadRequest(format!("invalid query string: {e}")))
 }
 
 #[derive(Serialize)]
@@ -34,23 +35,36 @@ struct StreamList {
     total: u64,
 }
 
-async fn streams_list(State(state): State<AppState>, p: Params) -> Result<Json<StreamList>, ApiError> {
+async fn streams_list(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<StreamList>, ApiError> {
     let p = params(p)?;
     let page = query::bounded("page", p.get("page").map(String::as_str), 1, 1_000_000)?;
     let page_size = query::bounded("page_size", p.get("page_size").map(String::as_str), 50, 200)?;
     let (items, total) = state.store.list_streams(Page { page, page_size }).await?;
-    Ok(Json(StreamList { items, page, page_size, total }))
+    Ok(Json(StreamList {
+        items,
+        page,
+        page_size,
+        total,
+    }))
 }
 
 async fn known_stream(state: &AppState, id: &str) -> Result<(ChannelId, StreamSummary), ApiError> {
     let id = query::channel(id)?;
     match state.store.stream(&id).await? {
         Some(s) => Ok((id, s)),
-        None => Err(ApiError::NotFound(format!("no stream \"{id}\" has been seen"))),
+        None => Err(ApiError::NotFound(format!(
+            "no stream \"{id}\" has been seen"
+        ))),
     }
 }
 
-async fn stream_get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<StreamSummary>, ApiError> {
+async fn stream_get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<StreamSummary>, ApiError> {
     Ok(Json(known_stream(&state, &id).await?.1))
 }
 
@@ -68,10 +82,18 @@ async fn stream_metrics(
     p: Params,
 ) -> Result<Json<MetricsSeries>, ApiError> {
     let p = params(p)?;
-    let (from, to) = query::range(p.get("from").map(String::as_str), p.get("to").map(String::as_str))?;
+    let (from, to) = query::range(
+        p.get("from").map(String::as_str),
+        p.get("to").map(String::as_str),
+    )?;
     let (id, _) = known_stream(&state, &id).await?;
     let windows = state.store.windows(&id, from, to).await?;
-    Ok(Json(MetricsSeries { stream_id: id, from, to, windows }))
+    Ok(Json(MetricsSeries {
+        stream_id: id,
+        from,
+        to,
+        windows,
+    }))
 }
 
 #[derive(Serialize)]
@@ -98,5 +120,8 @@ async fn stream_moments(
     };
     let (id, _) = known_stream(&state, &id).await?;
     let moments = state.store.moments(&id, from, to, limit).await?;
-    Ok(Json(MomentList { stream_id: id, moments }))
+    Ok(Json(MomentList {
+        stream_id: id,
+        moments,
+    }))
 }

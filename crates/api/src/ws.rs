@@ -43,7 +43,11 @@ async fn live_session(socket: WebSocket, state: AppState, id: ChannelId) {
             return;
         }
     };
-    if sender.send(Message::Text(first.to_json().into())).await.is_err() {
+    if sender
+        .send(Message::Text(first.to_json().into()))
+        .await
+        .is_err()
+    {
         return;
     }
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -87,7 +91,16 @@ async fn snapshot(state: &AppState, id: &ChannelId) -> Result<LiveMessage, telem
     let now = now_ms();
     let moments = state
         .store
-        .moments(id, Timestamp(now - 24 * 3_600_000), Timestamp(now + 1), SNAPSHOT_MOMENTS)
+        .moments(
+            id,
+            Timestamp(now - 24 * 3_600_000),
+            Timestamp(now + 1),
+            SNAPSHOT_MOMENTS,
+        )
         .await?;
-    Ok(LiveMessage::Snapshot { stream, window, moments })
+    Ok(LiveMessage::Snapshot {
+        stream,
+        window,
+        moments,
+    })
 }

@@ -15,7 +15,11 @@ use crate::{partition_for, Record};
 /// Creates a bus with `partitions` partitions per topic and room for `capacity` records.
 pub fn bus(partitions: u32, capacity: usize) -> (MemoryProducer, MemoryConsumer) {
     let (tx, rx) = mpsc::channel(capacity.max(1));
-    let producer = MemoryProducer { tx, partitions: partitions.max(1), offsets: Arc::default() };
+    let producer = MemoryProducer {
+        tx,
+        partitions: partitions.max(1),
+        offsets: Arc::default(),
+    };
     (producer, MemoryConsumer { rx })
 }
 
@@ -24,8 +28,11 @@ pub fn bus(partitions: u32, capacity: usize) -> (MemoryProducer, MemoryConsumer)
 pub struct MemoryProducer {
     tx: mpsc::Sender<Record>,
     partitions: u32,
-    offsets: Arc<Mutex<HashMap<(Option<Topic>, u32), u64>>>,
+    offsets: Arc<Mutex<NextOffsets>>,
 }
+
+/// The next offset of each (topic, partition).
+type NextOffsets = HashMap<(Option<Topic>, u32), u64>;
 
 /// The consumer is gone: nothing can be delivered any more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +40,12 @@ pub struct Closed;
 
 impl MemoryProducer {
     /// Appends `payload` to the partition of `key`, waiting while the bus is full.
-    pub async fn send(&self, topic: Option<Topic>, key: &[u8], payload: Bytes) -> Result<(), Closed> {
+    pub async fn send(
+        &self,
+        topic: Option<Topic>,
+        key: &[u8],
+        payload: Bytes,
+    ) -> Result<(), Closed> {
         let partition = partition_for(key, self.partitions);
         // Offsets are assigned and the record enqueued under one lock, so offsets
         // within a partition are in queue order.
@@ -42,7 +54,12 @@ impl MemoryProducer {
         let next = offsets.entry((topic, partition)).or_insert(0);
         let offset = *next;
         *next += 1;
-        permit.send(Record { topic, partition, offset, payload });
+        permit.send(Record {
+            topic,
+            partition,
+            offset,
+            payload,
+        });
         Ok(())
     }
 
@@ -76,7 +93,14 @@ mod tests {
         let (producer, mut consumer) = bus(4, 1_000);
         for i in 0..100u32 {
             let key = format!("channel{}", i % 7);
-            producer.send(Some(Topic::Chat), key.as_bytes(), Bytes::from(i.to_string())).await.unwrap();
+            producer
+                .send(
+                    Some(Topic::Chat),
+                    key.as_bytes(),
+                    Bytes::from(i.to_string()),
+                )
+                .await
+                .unwrap();
         }
         drop(producer);
         let mut all = Vec::new();
@@ -86,7 +110,11 @@ mod tests {
         }
         assert_eq!(all.len(), 100);
         for p in 0..4 {
-            let offsets: Vec<u64> = all.iter().filter(|r| r.partition == p).map(|r| r.offset).collect();
+            let offsets: Vec<u64> = all
+                .iter()
+                .filter(|r| r.partition == p)
+                .map(|r| r.offset)
+                .collect();
             assert_eq!(offsets, (0..offsets.len() as u64).collect::<Vec<_>>());
         }
     }

@@ -49,9 +49,18 @@ mod tests {
     #[test]
     fn matches_kafka_murmur2() {
         // Reference values from Kafka's `UtilsTest.testMurmur2`.
-        let cases: [(&[u8], i32); 3] = [(b"21", -973932308), (b"foobar", -790332482), (b"a-little-bit-long-string", -985981536)];
+        let cases: [(&[u8], i32); 3] = [
+            (b"21", -973932308),
+            (b"foobar", -790332482),
+            (b"a-little-bit-long-string", -985981536),
+        ];
         for (key, expected) in cases {
-            assert_eq!(murmur2(key) as i32, expected, "{}", String::from_utf8_lossy(key));
+            assert_eq!(
+                murmur2(key) as i32,
+                expected,
+                "{}",
+                String::from_utf8_lossy(key)
+            );
         }
     }
 
@@ -62,7 +71,13 @@ mod tests {
             .map(|k| partition_for(k.as_bytes(), 4))
             .collect();
         assert!(parts.iter().all(|p| *p < 4));
-        assert_eq!(parts, ["pixelqueen", "speedrun_sam", "chillbeats", "retro_rick"].iter().map(|k| partition_for(k.as_bytes(), 4)).collect::<Vec<_>>());
+        assert_eq!(
+            parts,
+            ["pixelqueen", "speedrun_sam", "chillbeats", "retro_rick"]
+                .iter()
+                .map(|k| partition_for(k.as_bytes(), 4))
+                .collect::<Vec<_>>()
+        );
         assert_eq!(partition_for(b"x", 1), 0);
     }
 }

@@ -47,7 +47,12 @@ impl Default for EngineConfig {
 
 impl Default for MomentConfig {
     fn default() -> Self {
-        Self { history: 30, min_history: 6, z_threshold: 3.0, z_rearm: 1.0 }
+        Self {
+            history: 30,
+            min_history: 6,
+            z_threshold: 3.0,
+            z_rearm: 1.0,
+        }
     }
 }
 
@@ -88,10 +93,16 @@ impl EngineConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let (window_ms, slide_ms) = (self.window_ms, self.slide_ms);
         if window_ms <= 0 || slide_ms <= 0 {
-            return Err(ConfigError::NonPositiveWindow { window_ms, slide_ms });
+            return Err(ConfigError::NonPositiveWindow {
+                window_ms,
+                slide_ms,
+            });
         }
         if window_ms % slide_ms != 0 {
-            return Err(ConfigError::SlideDoesNotDivide { window_ms, slide_ms });
+            return Err(ConfigError::SlideDoesNotDivide {
+                window_ms,
+                slide_ms,
+            });
         }
         for (name, value) in [
             ("allowed lateness", self.lateness_ms),
@@ -103,7 +114,11 @@ impl EngineConfig {
             }
         }
         let m = &self.moments;
-        if !(m.z_rearm >= 0.0 && m.z_rearm < m.z_threshold && m.min_history >= 2 && m.min_history <= m.history) {
+        if !(m.z_rearm >= 0.0
+            && m.z_rearm < m.z_threshold
+            && m.min_history >= 2
+            && m.min_history <= m.history)
+        {
             return Err(ConfigError::Moments);
         }
         Ok(())
@@ -126,9 +141,21 @@ mod tests {
             f(&mut c);
             c.validate().unwrap_err()
         };
-        assert!(matches!(bad(|c| c.slide_ms = 7_000), ConfigError::SlideDoesNotDivide { .. }));
-        assert!(matches!(bad(|c| c.slide_ms = 0), ConfigError::NonPositiveWindow { .. }));
-        assert!(matches!(bad(|c| c.lateness_ms = -1), ConfigError::Negative { .. }));
-        assert!(matches!(bad(|c| c.moments.z_rearm = 5.0), ConfigError::Moments));
+        assert!(matches!(
+            bad(|c| c.slide_ms = 7_000),
+            ConfigError::SlideDoesNotDivide { .. }
+        ));
+        assert!(matches!(
+            bad(|c| c.slide_ms = 0),
+            ConfigError::NonPositiveWindow { .. }
+        ));
+        assert!(matches!(
+            bad(|c| c.lateness_ms = -1),
+            ConfigError::Negative { .. }
+        ));
+        assert!(matches!(
+            bad(|c| c.moments.z_rearm = 5.0),
+            ConfigError::Moments
+        ));
     }
 }

@@ -79,7 +79,10 @@ impl Engine {
     pub fn new(cfg: EngineConfig) -> Result<Self, ConfigError> {
         cfg.validate()?;
         Ok(Self {
-            spec: WindowSpec { window_ms: cfg.window_ms, slide_ms: cfg.slide_ms },
+            spec: WindowSpec {
+                window_ms: cfg.window_ms,
+                slide_ms: cfg.slide_ms,
+            },
             watermark: WatermarkTracker::new(cfg.lateness_ms, cfg.idle_timeout_ms),
             cfg,
             channels: BTreeMap::new(),
@@ -160,7 +163,8 @@ impl Engine {
     pub fn close_all(&mut self) {
         self.finalize_through(|ch| ch.panes.keys().next_back().copied());
         if let Some(max_end) = self.channels.values().map(|c| c.stream.last_seen.0).max() {
-            self.watermark.force(max_end.saturating_add(self.cfg.window_ms));
+            self.watermark
+                .force(max_end.saturating_add(self.cfg.window_ms));
         }
         for ch in self.channels.values_mut() {
             ch.stream_dirty = false;
@@ -173,8 +177,12 @@ impl Engine {
     pub fn emit_running(&mut self) {
         let k = self.spec.panes_per_window();
         for (id, ch) in self.channels.iter_mut() {
-            if let (Some(dirty), Some(&newest)) = (ch.dirty_from.take(), ch.panes.keys().next_back()) {
-                let from = ch.next_final.map_or(dirty - k + 1, |n| n.max(dirty - k + 1));
+            if let (Some(dirty), Some(&newest)) =
+                (ch.dirty_from.take(), ch.panes.keys().next_back())
+            {
+                let from = ch
+                    .next_final
+                    .map_or(dirty - k + 1, |n| n.max(dirty - k + 1));
                 for q in from..=newest {
                     if ch.panes.range(q..q + k).next().is_none() {
                         continue;
@@ -234,7 +242,10 @@ impl Engine {
                 let panes = ch.panes.range(q..q + k).map(|(_, p)| p);
                 let w = merge_window(id, self.spec.pane_start(q), end, panes, true);
                 if is_complete(&w, ch.first_event_ms) {
-                    if let Some(m) = ch.detector.observe(&self.cfg.moments, &w, self.spec.slide_ms) {
+                    if let Some(m) = ch
+                        .detector
+                        .observe(&self.cfg.moments, &w, self.spec.slide_ms)
+                    {
                         self.out.push(Output::Moment(m));
                         self.stats.moments += 1;
                     }

@@ -3,9 +3,7 @@
 use std::collections::VecDeque;
 
 use serde_json::json;
-use telemetra_types::{
-    Moment, MomentType, Severity, StreamMeta, Timestamp, WindowMetrics,
-};
+use telemetra_types::{Moment, MomentType, Severity, StreamMeta, Timestamp, WindowMetrics};
 
 use crate::MomentConfig;
 
@@ -25,7 +23,12 @@ pub struct SpikeDetector {
 
 impl SpikeDetector {
     /// Scores a final window and returns a moment if one opens.
-    pub fn observe(&mut self, cfg: &MomentConfig, w: &WindowMetrics, slide_ms: i64) -> Option<Moment> {
+    pub fn observe(
+        &mut self,
+        cfg: &MomentConfig,
+        w: &WindowMetrics,
+        slide_ms: i64,
+    ) -> Option<Moment> {
         let value = w.message_count as f64;
         let mut opened = None;
         if self.history.len() >= cfg.min_history {
@@ -64,7 +67,11 @@ fn severity(z: f64) -> Severity {
 fn chat_spike(w: &WindowMetrics, z: f64, value: f64, baseline: f64, slide_ms: i64) -> Moment {
     let window_ms = w.window_end.0 - w.window_start.0;
     let per_min = |count: f64| count * 60_000.0 / window_ms as f64;
-    let ratio = if baseline > 0.0 { value / baseline } else { f64::INFINITY };
+    let ratio = if baseline > 0.0 {
+        value / baseline
+    } else {
+        f64::INFINITY
+    };
     // The newest pane is what pushed the window over: date the moment there.
     let at = w.window_end.0 - slide_ms;
     Moment {
@@ -127,7 +134,6 @@ pub fn is_complete(w: &WindowMetrics, first_event_ms: i64) -> bool {
     w.window_start.0 >= first_event_ms
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +168,9 @@ mod tests {
     fn one_burst_over_overlapping_windows_is_one_moment() {
         let cfg = MomentConfig::default();
         let mut d = SpikeDetector::default();
-        let counts = [100, 104, 97, 101, 99, 103, 98, 100, 250, 400, 420, 410, 300, 180, 100, 98, 102];
+        let counts = [
+            100, 104, 97, 101, 99, 103, 98, 100, 250, 400, 420, 410, 300, 180, 100, 98, 102,
+        ];
         let moments: Vec<Moment> = counts
             .iter()
             .enumerate()

@@ -59,7 +59,10 @@ fn event_on_a_boundary_belongs_to_the_windows_starting_there() {
     e.process(0, &chat("a", "u1", 60_000, &[]), NOW);
     e.close_all();
     let out = e.drain();
-    let starts: Vec<i64> = final_windows(&out).iter().map(|w| w.window_start.0).collect();
+    let starts: Vec<i64> = final_windows(&out)
+        .iter()
+        .map(|w| w.window_start.0)
+        .collect();
     assert_eq!(starts, [10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
     assert!(final_windows(&out).iter().all(|w| w.message_count == 1));
 }
@@ -71,13 +74,18 @@ fn windows_become_final_only_when_the_watermark_passes_their_end() {
     // Watermark = 69 999 - 10 000 = 59 999: window [0, 60 000) is not final yet.
     e.process(0, &chat("a", "u2", 69_999, &[]), NOW);
     e.advance(NOW);
-    assert!(final_windows(&e.drain()).iter().all(|w| w.window_start.0 < 0));
+    assert!(final_windows(&e.drain())
+        .iter()
+        .all(|w| w.window_start.0 < 0));
     // The watermark reaches 60 000: the window is final, holding only the first message.
     e.process(0, &chat("a", "u3", 70_000, &[]), NOW);
     e.advance(NOW);
     let out = e.drain();
     let w = window_at(&out, "a", 0);
-    assert_eq!((w.message_count, w.unique_chatters, w.is_final), (1, 1, true));
+    assert_eq!(
+        (w.message_count, w.unique_chatters, w.is_final),
+        (1, 1, true)
+    );
     assert!(final_windows(&out).iter().all(|w| w.window_end.0 <= 60_000));
 }
 
@@ -88,9 +96,15 @@ fn late_event_is_counted_as_late_and_changes_no_final_window() {
     e.process(0, &chat("a", "u1", 100_000, &[]), NOW);
     e.advance(NOW); // watermark 90 000
     let before = e.drain();
-    assert_eq!(e.process(0, &chat("a", "u9", 6_000, &[]), NOW), Verdict::Late);
+    assert_eq!(
+        e.process(0, &chat("a", "u9", 6_000, &[]), NOW),
+        Verdict::Late
+    );
     // Within lateness is fine.
-    assert_eq!(e.process(0, &chat("a", "u2", 95_000, &[]), NOW), Verdict::Applied);
+    assert_eq!(
+        e.process(0, &chat("a", "u2", 95_000, &[]), NOW),
+        Verdict::Applied
+    );
     e.close_all();
     let after = e.drain();
     assert_eq!(e.stats().late, 1);
@@ -102,7 +116,11 @@ fn late_event_is_counted_as_late_and_changes_no_final_window() {
 #[test]
 fn unique_chatters_are_exact_and_emotes_count_repeats() {
     let mut e = engine();
-    e.process(0, &chat("a", "alice", 1_000, &["Kappa", "Kappa", "LUL"]), NOW);
+    e.process(
+        0,
+        &chat("a", "alice", 1_000, &["Kappa", "Kappa", "LUL"]),
+        NOW,
+    );
     e.process(0, &chat("a", "bob", 2_000, &["Kappa"]), NOW);
     e.process(0, &chat("a", "alice", 3_000, &["PogChamp"]), NOW);
     e.process(0, &chat("a", "carol", 15_000, &[]), NOW);
@@ -112,7 +130,11 @@ fn unique_chatters_are_exact_and_emotes_count_repeats() {
     assert_eq!(w.message_count, 4);
     assert_eq!(w.unique_chatters, 3);
     assert_eq!(w.emote_count, 5);
-    let top: Vec<(&str, u64)> = w.top_emotes.iter().map(|c| (c.name.as_str(), c.count)).collect();
+    let top: Vec<(&str, u64)> = w
+        .top_emotes
+        .iter()
+        .map(|c| (c.name.as_str(), c.count))
+        .collect();
     assert_eq!(top, [("Kappa", 3), ("LUL", 1), ("PogChamp", 1)]);
     assert_eq!(w.top_chatters[0].name, "alice");
     assert_eq!(w.top_chatters[0].count, 2);
@@ -131,8 +153,16 @@ fn viewer_aggregates_use_event_time_not_arrival_order() {
     e.close_all();
     let out = e.drain();
     let w = window_at(&out, "a", 0);
-    assert_eq!((w.viewer_last, w.viewer_min, w.viewer_max, w.viewer_avg), (Some(300), Some(100), Some(300), Some(200.0)));
-    assert_eq!(out.iter().filter(|o| matches!(o, Output::Viewer(_))).count(), 3);
+    assert_eq!(
+        (w.viewer_last, w.viewer_min, w.viewer_max, w.viewer_avg),
+        (Some(300), Some(100), Some(300), Some(200.0))
+    );
+    assert_eq!(
+        out.iter()
+            .filter(|o| matches!(o, Output::Viewer(_)))
+            .count(),
+        3
+    );
 }
 
 #[test]
@@ -247,7 +277,12 @@ fn generated_chat_burst_is_detected_once_near_its_time() {
     }
     e.close_all();
     outputs.extend(e.drain());
-    let bursts: Vec<_> = g.episodes().iter().filter(|ep| ep.kind == EpisodeKind::ChatBurst).cloned().collect();
+    let bursts: Vec<_> = g
+        .episodes()
+        .iter()
+        .filter(|ep| ep.kind == EpisodeKind::ChatBurst)
+        .cloned()
+        .collect();
     assert!(!bursts.is_empty());
     let spikes: Vec<_> = outputs
         .iter()
@@ -259,7 +294,9 @@ fn generated_chat_burst_is_detected_once_near_its_time() {
     for burst in &bursts {
         let matching = spikes
             .iter()
-            .filter(|m| m.stream_id == burst.channel && (m.timestamp.0 - burst.start.0).abs() <= 20_000)
+            .filter(|m| {
+                m.stream_id == burst.channel && (m.timestamp.0 - burst.start.0).abs() <= 20_000
+            })
             .count();
         assert_eq!(matching, 1, "burst {burst:?}, spikes {spikes:#?}");
     }

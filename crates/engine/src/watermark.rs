@@ -26,7 +26,12 @@ struct PartitionProgress {
 impl WatermarkTracker {
     /// A tracker with no partitions yet (watermark undefined).
     pub fn new(lateness_ms: i64, idle_timeout_ms: i64) -> Self {
-        Self { lateness_ms, idle_timeout_ms, partitions: BTreeMap::new(), current: None }
+        Self {
+            lateness_ms,
+            idle_timeout_ms,
+            partitions: BTreeMap::new(),
+            current: None,
+        }
     }
 
     /// Records an event time seen on `partition` at wall time `now_ms`.
@@ -34,7 +39,10 @@ impl WatermarkTracker {
         let p = self
             .partitions
             .entry(partition)
-            .or_insert(PartitionProgress { max_event_ms: event_ms, last_active_wall_ms: now_ms });
+            .or_insert(PartitionProgress {
+                max_event_ms: event_ms,
+                last_active_wall_ms: now_ms,
+            });
         p.max_event_ms = p.max_event_ms.max(event_ms);
         p.last_active_wall_ms = now_ms;
     }

@@ -51,7 +51,10 @@ impl WindowSpec {
 mod tests {
     use super::*;
 
-    const SPEC: WindowSpec = WindowSpec { window_ms: 60_000, slide_ms: 10_000 };
+    const SPEC: WindowSpec = WindowSpec {
+        window_ms: 60_000,
+        slide_ms: 10_000,
+    };
 
     #[test]
     fn event_on_a_boundary_starts_a_new_pane() {
@@ -62,7 +65,10 @@ mod tests {
 
     #[test]
     fn an_event_belongs_to_every_window_covering_it() {
-        let starts: Vec<i64> = SPEC.windows_of(60_000).map(|q| SPEC.pane_start(q)).collect();
+        let starts: Vec<i64> = SPEC
+            .windows_of(60_000)
+            .map(|q| SPEC.pane_start(q))
+            .collect();
         assert_eq!(starts, [10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
         for s in starts {
             assert!(s <= 60_000 && 60_000 < s + SPEC.window_ms);
@@ -74,7 +80,10 @@ mod tests {
 
     #[test]
     fn tumbling_windows_when_slide_equals_length() {
-        let t = WindowSpec { window_ms: 60_000, slide_ms: 60_000 };
+        let t = WindowSpec {
+            window_ms: 60_000,
+            slide_ms: 60_000,
+        };
         assert_eq!(t.windows_of(125_000), 2..=2);
     }
 

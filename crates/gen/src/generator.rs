@@ -103,7 +103,8 @@ impl Generator {
                 let weight = 1.0 / (i as f64 + 1.0);
                 let base = 25_000.0 * weight * rng.random_range(0.8..1.2);
                 ChannelSim {
-                    id: ChannelId::parse(&text::channel_name(i)).expect("generated names are valid"),
+                    id: ChannelId::parse(&text::channel_name(i))
+                        .expect("generated names are valid"),
                     weight,
                     base_viewers: base,
                     viewers: base,
@@ -113,7 +114,8 @@ impl Generator {
             })
             .collect();
         let total_weight = channels.iter().map(|c| c.weight).sum();
-        let user_zipf = Zipf::new(cfg.users.max(1) as f64, 1.1).expect("users >= 1 and exponent > 0");
+        let user_zipf =
+            Zipf::new(cfg.users.max(1) as f64, 1.1).expect("users >= 1 and exponent > 0");
         let mut g = Self {
             clock: cfg.start.0,
             next_episode: cfg.start.0 + cfg.first_episode_ms,
@@ -173,14 +175,18 @@ impl Generator {
         let burst = self.active_burst(self.clock);
         let burst_rate = burst.map(|(_, rate)| rate).unwrap_or(0.0);
         let total_rate = self.cfg.rate.max(0.001) + burst_rate;
-        let dt = Exp::new(total_rate).expect("rate > 0").sample(&mut self.rng);
+        let dt = Exp::new(total_rate)
+            .expect("rate > 0")
+            .sample(&mut self.rng);
         let next_clock = self.clock + (dt * 1000.0).round() as i64;
 
         self.queue_due(next_clock);
         self.clock = next_clock;
 
         let event = match burst {
-            Some((channel, rate)) if self.rng.random::<f64>() < rate / total_rate => self.chat(channel, true),
+            Some((channel, rate)) if self.rng.random::<f64>() < rate / total_rate => {
+                self.chat(channel, true)
+            }
             _ => {
                 let channel = self.pick_channel();
                 if self.rng.random::<f64>() < CHAT_SHARE {
@@ -229,7 +235,7 @@ impl Generator {
         // Alternate raids and bursts, walking through the channels so each gets its turn.
         let channel = (k / 2 * 3 + k % 2) % n;
         let start = self.clock;
-        if k % 2 == 0 {
+        if k.is_multiple_of(2) {
             let raider = text::channel_name(n + k);
             let viewers = self.rng.random_range(300..3_000u64);
             self.channels[channel].viewers += viewers as f64;
@@ -257,7 +263,10 @@ impl Generator {
 
     /// The burst in progress at `t`, as (channel index, extra chat messages per second).
     fn active_burst(&self, t: i64) -> Option<(usize, f64)> {
-        let e = self.episodes.last().filter(|e| e.kind == EpisodeKind::ChatBurst && e.contains(t))?;
+        let e = self
+            .episodes
+            .last()
+            .filter(|e| e.kind == EpisodeKind::ChatBurst && e.contains(t))?;
         let idx = self.channels.iter().position(|c| c.id == e.channel)?;
         let usual = self.cfg.rate * CHAT_SHARE * self.channels[idx].weight / self.total_weight;
         Some((idx, (usual * 4.0).max(5.0)))
@@ -311,9 +320,18 @@ impl Generator {
         } else if mood > 0.85 {
             words.push(self.pick(NEGATIVE).to_owned());
         }
-        let n_emotes = if hyped { self.rng.random_range(1..4) } else { self.rng.random_range(0..3) };
+        let n_emotes = if hyped {
+            self.rng.random_range(1..4)
+        } else {
+            self.rng.random_range(0..3)
+        };
         for _ in 0..n_emotes {
-            let emote = if hyped { self.pick(HYPE_EMOTES) } else { self.pick(EMOTES) }.to_owned();
+            let emote = if hyped {
+                self.pick(HYPE_EMOTES)
+            } else {
+                self.pick(EMOTES)
+            }
+            .to_owned();
             words.push(emote.clone());
             emotes.push(emote);
         }
@@ -328,7 +346,11 @@ impl Generator {
             username: user,
             message: words.join(" "),
             timestamp: Timestamp(self.clock),
-            emotes: if emotes.is_empty() { None } else { Some(emotes) },
+            emotes: if emotes.is_empty() {
+                None
+            } else {
+                Some(emotes)
+            },
             badges: None,
             sentiment_hint: None,
             bits: None,
@@ -342,15 +364,36 @@ impl Generator {
             (TransactionType::Bits, bits as f64 / 100.0, None, None)
         } else if roll < 0.7 {
             let (tier, price) = *[("1000", 4.99), ("2000", 9.99), ("3000", 24.99)]
-                .get(if self.rng.random::<f64>() < 0.85 { 0 } else { self.rng.random_range(1..3) })
+                .get(if self.rng.random::<f64>() < 0.85 {
+                    0
+                } else {
+                    self.rng.random_range(1..3)
+                })
                 .expect("index in range");
-            (TransactionType::Subscription, price, Some(serde_json::Value::from(tier)), None)
+            (
+                TransactionType::Subscription,
+                price,
+                Some(serde_json::Value::from(tier)),
+                None,
+            )
         } else if roll < 0.9 {
-            let dollars: f64 = LogNormal::new(2.5, 0.9).expect("valid").sample(&mut self.rng);
-            (TransactionType::Donation, (dollars.min(500.0) * 100.0).round() / 100.0, None, None)
+            let dollars: f64 = LogNormal::new(2.5, 0.9)
+                .expect("valid")
+                .sample(&mut self.rng);
+            (
+                TransactionType::Donation,
+                (dollars.min(500.0) * 100.0).round() / 100.0,
+                None,
+                None,
+            )
         } else {
             let n = self.rng.random_range(1..11u64);
-            (TransactionType::GiftSub, (n as f64 * 499.0).round() / 100.0, Some(serde_json::Value::from("1000")), Some(n))
+            (
+                TransactionType::GiftSub,
+                (n as f64 * 499.0).round() / 100.0,
+                Some(serde_json::Value::from("1000")),
+                Some(n),
+            )
         };
         let rank = self.user_zipf.sample(&mut self.rng) as u64;
         Event::Transaction(Transaction {
@@ -430,8 +473,14 @@ mod tests {
 
     #[test]
     fn same_seed_same_events() {
-        assert_eq!(take(GenConfig::default(), 3_000), take(GenConfig::default(), 3_000));
-        let other = GenConfig { seed: 7, ..GenConfig::default() };
+        assert_eq!(
+            take(GenConfig::default(), 3_000),
+            take(GenConfig::default(), 3_000)
+        );
+        let other = GenConfig {
+            seed: 7,
+            ..GenConfig::default()
+        };
         assert_ne!(take(GenConfig::default(), 3_000), take(other, 3_000));
     }
 
@@ -468,10 +517,19 @@ mod tests {
         assert!(count(EventKind::Chat) > 50_000);
         assert!(count(EventKind::Viewer) >= 10 * (span_s as usize / 5) - 10);
         assert!(count(EventKind::Transaction) > 500);
-        let top = events.iter().filter(|(_, e)| e.channel().as_str() == "pixelqueen").count();
-        let tail = events.iter().filter(|(_, e)| e.channel().as_str() == "ranked_rae").count();
+        let top = events
+            .iter()
+            .filter(|(_, e)| e.channel().as_str() == "pixelqueen")
+            .count();
+        let tail = events
+            .iter()
+            .filter(|(_, e)| e.channel().as_str() == "ranked_rae")
+            .count();
         assert_eq!(tail, 0, "only 10 channels by default");
-        let last = events.iter().filter(|(_, e)| e.channel().as_str() == "bytebard").count();
+        let last = events
+            .iter()
+            .filter(|(_, e)| e.channel().as_str() == "bytebard")
+            .count();
         assert!(top > 5 * last, "popularity is skewed: {top} vs {last}");
     }
 
@@ -488,7 +546,13 @@ mod tests {
             .iter()
             .filter(|e| matches!(e, Event::StreamMeta(m) if m.event_type == StreamEventType::RaidIncoming))
             .count();
-        assert_eq!(raids, episodes.iter().filter(|e| e.kind == EpisodeKind::Raid).count());
+        assert_eq!(
+            raids,
+            episodes
+                .iter()
+                .filter(|e| e.kind == EpisodeKind::Raid)
+                .count()
+        );
         // During a burst the channel chats several times faster than before it.
         let burst = &episodes[1];
         let chats_in = |from: i64, to: i64| {

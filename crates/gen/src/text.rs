@@ -2,22 +2,58 @@
 //! and to give the sentiment model and emote counters something to work on.
 
 pub const EMOTES: &[&str] = &[
-    "Kappa", "PogChamp", "LUL", "KEKW", "Pog", "OMEGALUL", "monkaS", "PepeHands", "FeelsGoodMan",
-    "FeelsBadMan", "BibleThump", "ResidentSleeper", "NotLikeThis", "Kreygasm", "4Head", "HeyGuys",
-    "SeemsGood", "CoolCat", "TriHard", "WutFace", "EZ", "Clap", "catJAM",
+    "Kappa",
+    "PogChamp",
+    "LUL",
+    "KEKW",
+    "Pog",
+    "OMEGALUL",
+    "monkaS",
+    "PepeHands",
+    "FeelsGoodMan",
+    "FeelsBadMan",
+    "BibleThump",
+    "ResidentSleeper",
+    "NotLikeThis",
+    "Kreygasm",
+    "4Head",
+    "HeyGuys",
+    "SeemsGood",
+    "CoolCat",
+    "TriHard",
+    "WutFace",
+    "EZ",
+    "Clap",
+    "catJAM",
 ];
 
 /// Emotes that show up when chat is hyped.
-pub const HYPE_EMOTES: &[&str] = &["PogChamp", "Pog", "KEKW", "LUL", "Kreygasm", "Clap", "catJAM"];
+pub const HYPE_EMOTES: &[&str] = &[
+    "PogChamp", "Pog", "KEKW", "LUL", "Kreygasm", "Clap", "catJAM",
+];
 
 pub const NEUTRAL: &[&str] = &[
     "what", "is", "this", "game", "chat", "stream", "when", "next", "round", "he", "she", "they",
-    "just", "did", "that", "again", "map", "build", "play", "today", "boss", "level", "run", "item",
+    "just", "did", "that", "again", "map", "build", "play", "today", "boss", "level", "run",
+    "item",
 ];
 
 pub const POSITIVE: &[&str] = &[
-    "nice", "amazing", "love", "great", "awesome", "insane", "good", "gg", "wow", "beautiful",
-    "clean", "best", "hype", "lets go", "well played",
+    "nice",
+    "amazing",
+    "love",
+    "great",
+    "awesome",
+    "insane",
+    "good",
+    "gg",
+    "wow",
+    "beautiful",
+    "clean",
+    "best",
+    "hype",
+    "lets go",
+    "well played",
 ];
 
 pub const NEGATIVE: &[&str] = &[
@@ -26,21 +62,54 @@ pub const NEGATIVE: &[&str] = &[
 ];
 
 pub const CHANNELS: &[&str] = &[
-    "pixelqueen", "speedrun_sam", "chillbeats", "grandmaster_lu", "retro_rick", "cozycraft",
-    "fraggerz", "tacticaltess", "moonlit_art", "dungeon_dad", "vod_lord", "esports_hub",
-    "lofi_lena", "bytebard", "pogfactory", "ninja_nova", "casual_cam", "raidboss_ray",
-    "streamer_sky", "ranked_rae",
+    "pixelqueen",
+    "speedrun_sam",
+    "chillbeats",
+    "grandmaster_lu",
+    "retro_rick",
+    "cozycraft",
+    "fraggerz",
+    "tacticaltess",
+    "moonlit_art",
+    "dungeon_dad",
+    "vod_lord",
+    "esports_hub",
+    "lofi_lena",
+    "bytebard",
+    "pogfactory",
+    "ninja_nova",
+    "casual_cam",
+    "raidboss_ray",
+    "streamer_sky",
+    "ranked_rae",
 ];
 
 pub const CATEGORIES: &[&str] = &[
-    "Just Chatting", "League of Legends", "Minecraft", "Valorant", "Fortnite", "Elden Ring",
-    "Counter-Strike", "Art", "Music", "Chess", "Speedrunning", "Retro",
+    "Just Chatting",
+    "League of Legends",
+    "Minecraft",
+    "Valorant",
+    "Fortnite",
+    "Elden Ring",
+    "Counter-Strike",
+    "Art",
+    "Music",
+    "Chess",
+    "Speedrunning",
+    "Retro",
 ];
 
 pub const TITLES: &[&str] = &[
-    "Chill vibes and good times", "Road to top 500", "Any% world record attempts",
-    "First playthrough, no spoilers", "Ranked grind all day", "Viewer games!",
-    "Building the mega base", "Tournament day", "Late night lofi", "Learning new openings",
+    "Chill vibes and good times",
+    "Road to top 500",
+    "Any% world record attempts",
+    "First playthrough, no spoilers",
+    "Ranked grind all day",
+    "Viewer games!",
+    "Building the mega base",
+    "Tournament day",
+    "Late night lofi",
+    "Learning new openings",
 ];
 
 const ADJECTIVES: &[&str] = &[

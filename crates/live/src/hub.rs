@@ -55,7 +55,10 @@ impl LiveHub for MemoryHub {
         // Drop senders nobody listens to any more, so the map stays bounded by the
         // channels being watched.
         channels.retain(|_, tx| tx.receiver_count() > 0);
-        channels.entry(channel.clone()).or_insert_with(|| broadcast::channel(CHANNEL_BUFFER).0).subscribe()
+        channels
+            .entry(channel.clone())
+            .or_insert_with(|| broadcast::channel(CHANNEL_BUFFER).0)
+            .subscribe()
     }
 
     fn subscribers(&self) -> usize {
@@ -76,9 +79,18 @@ mod tests {
         let b = ChannelId::parse("b").unwrap();
         let mut sub_a = hub.subscribe(&a);
         let mut sub_b = hub.subscribe(&b);
-        hub.publish(&a, &LiveMessage::Viewers { viewer_count: 5, timestamp: Timestamp(0) });
+        hub.publish(
+            &a,
+            &LiveMessage::Viewers {
+                viewer_count: 5,
+                timestamp: Timestamp(0),
+            },
+        );
         let got = sub_a.recv().await.unwrap();
-        assert!(got.contains("\"type\":\"viewers\"") && got.contains("\"viewer_count\":5"), "{got}");
+        assert!(
+            got.contains("\"type\":\"viewers\"") && got.contains("\"viewer_count\":5"),
+            "{got}"
+        );
         assert!(sub_b.try_recv().is_err());
         assert_eq!(hub.subscribers(), 2);
     }
@@ -89,9 +101,18 @@ mod tests {
         let a = ChannelId::parse("a").unwrap();
         let mut sub = hub.subscribe(&a);
         for i in 0..(CHANNEL_BUFFER as u64 + 10) {
-            hub.publish(&a, &LiveMessage::Viewers { viewer_count: i, timestamp: Timestamp(0) });
+            hub.publish(
+                &a,
+                &LiveMessage::Viewers {
+                    viewer_count: i,
+                    timestamp: Timestamp(0),
+                },
+            );
         }
-        assert!(matches!(sub.recv().await, Err(broadcast::error::RecvError::Lagged(10))));
+        assert!(matches!(
+            sub.recv().await,
+            Err(broadcast::error::RecvError::Lagged(10))
+        ));
         assert!(sub.recv().await.unwrap().contains("\"viewer_count\":10"));
     }
 }

@@ -48,12 +48,17 @@ impl Error {
     /// as opposed to a problem that will not go away by itself.
     pub fn is_retryable(&self) -> bool {
         let source = match self {
-            Error::Open { source, .. } | Error::Write { source, .. } | Error::Read { source, .. } => source,
+            Error::Open { source, .. }
+            | Error::Write { source, .. }
+            | Error::Read { source, .. } => source,
             Error::Migrate(_) | Error::Corrupt { .. } => return false,
         };
         matches!(
             source,
-            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed
+            sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
         ) || matches!(source, sqlx::Error::Database(db) if db.message().contains("locked") || db.message().contains("busy"))
     }
 }

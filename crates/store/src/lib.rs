@@ -41,13 +41,24 @@ pub trait Store: Send + Sync + 'static {
 
     /// Windows of a channel starting in `[from, to)`, oldest first, up to its current
     /// window (windows that begin after the latest event are not yet meaningful).
-    async fn windows(&self, id: &ChannelId, from: Timestamp, to: Timestamp) -> Result<Vec<WindowMetrics>>;
+    async fn windows(
+        &self,
+        id: &ChannelId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<WindowMetrics>>;
 
     /// The channel's current window: the one ending soonest after its latest event.
     async fn current_window(&self, id: &ChannelId) -> Result<Option<WindowMetrics>>;
 
     /// Moments of a channel in `[from, to)`, newest first.
-    async fn moments(&self, id: &ChannelId, from: Timestamp, to: Timestamp, limit: u32) -> Result<Vec<Moment>>;
+    async fn moments(
+        &self,
+        id: &ChannelId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Moment>>;
 
     /// Checks that the store answers.
     async fn ping(&self) -> Result<()>;

@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, SqlitePool};
 use telemetra_types::{
     ChannelId, CountEntry, Moment, MomentType, Severity, StreamSummary, Timestamp, WindowMetrics,
@@ -27,7 +29,10 @@ impl SqliteStore {
     pub async fn open(path: &Path) -> Result<Self> {
         let location = path.display().to_string();
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{location}"))
-            .map_err(|source| Error::Open { location: location.clone(), source })?
+            .map_err(|source| Error::Open {
+                location: location.clone(),
+                source,
+            })?
             .create_if_missing(true)
             // WAL lets the API read while the engine writes; NORMAL sync is durable
             // across process crashes (not power loss), which is the embedded promise.
@@ -49,7 +54,8 @@ impl SqliteStore {
     }
 }
 
-const WINDOW_COLUMNS: &str = "stream_id, window_start, window_end, message_count, messages_per_min, \
+const WINDOW_COLUMNS: &str =
+    "stream_id, window_start, window_end, message_count, messages_per_min, \
     unique_chatters, emote_count, sentiment_score, positive_count, neutral_count, negative_count, \
     top_emotes, top_chatters, viewer_last, viewer_min, viewer_max, viewer_avg, transaction_count, \
     transaction_amount, is_final";
@@ -203,7 +209,10 @@ impl Store for SqliteStore {
     }
 
     async fn list_streams(&self, page: Page) -> Result<(Vec<StreamSummary>, u64)> {
-        let read = |source| Error::Read { what: "streams", source };
+        let read = |source| Error::Read {
+            what: "streams",
+            source,
+        };
         let total: i64 = sqlx::query_scalar("SELECT count(*) FROM streams")
             .fetch_one(&self.pool)
             .await
@@ -224,11 +233,19 @@ impl Store for SqliteStore {
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await
-            .map_err(|source| Error::Read { what: "stream", source })?;
+            .map_err(|source| Error::Read {
+                what: "stream",
+                source,
+            })?;
         row.as_ref().map(stream_from_row).transpose()
     }
 
-    async fn windows(&self, id: &ChannelId, from: Timestamp, to: Timestamp) -> Result<Vec<WindowMetrics>> {
+    async fn windows(
+        &self,
+        id: &ChannelId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<WindowMetrics>> {
         let rows = sqlx::query(&format!(
             "SELECT {WINDOW_COLUMNS} FROM chat_summary_minute \
              WHERE stream_id = ?1 AND window_start >= ?2 AND window_start < ?3 \
@@ -242,7 +259,10 @@ impl Store for SqliteStore {
         .bind(to.to_rfc3339())
         .fetch_all(&self.pool)
         .await
-        .map_err(|source| Error::Read { what: "windows", source })?;
+        .map_err(|source| Error::Read {
+            what: "windows",
+            source,
+        })?;
         rows.iter().map(window_from_row).collect()
     }
 
@@ -262,7 +282,13 @@ impl Store for SqliteStore {
         row.as_ref().map(window_from_row).transpose()
     }
 
-    async fn moments(&self, id: &ChannelId, from: Timestamp, to: Timestamp, limit: u32) -> Result<Vec<Moment>> {
+    async fn moments(
+        &self,
+        id: &ChannelId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Moment>> {
         let rows = sqlx::query(
             "SELECT moment_id, stream_id, \"timestamp\", moment_type, description, severity, z_score, value, \
              baseline, metadata FROM moments WHERE stream_id = ?1 AND \"timestamp\" >= ?2 AND \"timestamp\" < ?3 \
@@ -283,12 +309,16 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await
             .map(|_| ())
-            .map_err(|source| Error::Read { what: "a ping", source })
+            .map_err(|source| Error::Read {
+                what: "a ping",
+                source,
+            })
     }
 }
 
 /// Streams with their latest viewer count and the chat rate of their current window.
-const STREAM_SUMMARY: &str = "SELECT s.stream_id, s.title, s.category, s.is_live, s.started_at, s.ended_at, s.last_seen, \
+const STREAM_SUMMARY: &str =
+    "SELECT s.stream_id, s.title, s.category, s.is_live, s.started_at, s.ended_at, s.last_seen, \
     (SELECT v.viewer_count FROM viewer_timeseries v WHERE v.stream_id = s.stream_id \
         ORDER BY v.\"timestamp\" DESC LIMIT 1) AS viewer_count, \
     (SELECT c.messages_per_min FROM chat_summary_minute c WHERE c.stream_id = s.stream_id \
@@ -307,14 +337,18 @@ fn tier_text(v: &serde_json::Value) -> String {
 }
 
 fn corrupt(what: &'static str, detail: impl ToString) -> Error {
-    Error::Corrupt { what, detail: detail.to_string() }
+    Error::Corrupt {
+        what,
+        detail: detail.to_string(),
+    }
 }
 
 fn get<'r, T>(row: &'r SqliteRow, what: &'static str, col: &str) -> Result<T>
 where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
-    row.try_get(col).map_err(|e| corrupt(what, format!("{col}: {e}")))
+    row.try_get(col)
+        .map_err(|e| corrupt(what, format!("{col}: {e}")))
 }
 
 fn time(row: &SqliteRow, what: &'static str, col: &str) -> Result<Timestamp> {
@@ -324,7 +358,8 @@ fn time(row: &SqliteRow, what: &'static str, col: &str) -> Result<Timestamp> {
 
 fn opt_time(row: &SqliteRow, what: &'static str, col: &str) -> Result<Option<Timestamp>> {
     let s: Option<String> = get(row, what, col)?;
-    s.map(|s| Timestamp::parse(&s).map_err(|e| corrupt(what, format!("{col}: {e}")))).transpose()
+    s.map(|s| Timestamp::parse(&s).map_err(|e| corrupt(what, format!("{col}: {e}"))))
+        .transpose()
 }
 
 fn channel(row: &SqliteRow, what: &'static str) -> Result<ChannelId> {
@@ -398,7 +433,8 @@ fn moment_from_row(row: &SqliteRow) -> Result<Moment> {
         moment_type: serde_json::from_value::<MomentType>(serde_json::Value::String(moment_type))
             .map_err(|e| corrupt(M, e))?,
         description: get(row, M, "description")?,
-        severity: serde_json::from_value::<Severity>(serde_json::Value::String(severity)).map_err(|e| corrupt(M, e))?,
+        severity: serde_json::from_value::<Severity>(serde_json::Value::String(severity))
+            .map_err(|e| corrupt(M, e))?,
         z_score: get(row, M, "z_score")?,
         value: get(row, M, "value")?,
         baseline: get(row, M, "baseline")?,

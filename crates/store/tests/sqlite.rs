@@ -30,7 +30,9 @@ fn window(start: i64, count: u64, is_final: bool) -> WindowMetrics {
 
 async fn open() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("telemetra.db")).await.unwrap();
+    let store = SqliteStore::open(&dir.path().join("telemetra.db"))
+        .await
+        .unwrap();
     (dir, store)
 }
 
@@ -63,16 +65,34 @@ async fn upserts_are_idempotent_and_final_rows_win() {
     store.write(&batch).await.unwrap();
     store.write(&batch).await.unwrap();
     // A stale running value must not overwrite the final result.
-    store.write(&WriteBatch { windows: vec![window(0, 3, false)], ..Default::default() }).await.unwrap();
+    store
+        .write(&WriteBatch {
+            windows: vec![window(0, 3, false)],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
 
-    let ws = store.windows(&id, Timestamp(0), Timestamp(1_000_000)).await.unwrap();
+    let ws = store
+        .windows(&id, Timestamp(0), Timestamp(1_000_000))
+        .await
+        .unwrap();
     assert_eq!(ws.len(), 2);
     assert_eq!((ws[0].message_count, ws[0].is_final), (5, true));
     assert_eq!(ws[1].message_count, 7);
-    let (streams, total) = store.list_streams(Page { page: 1, page_size: 10 }).await.unwrap();
+    let (streams, total) = store
+        .list_streams(Page {
+            page: 1,
+            page_size: 10,
+        })
+        .await
+        .unwrap();
     assert_eq!(total, 1);
     assert_eq!(streams[0].viewer_count, Some(42));
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM viewer_timeseries").fetch_one(store.pool()).await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM viewer_timeseries")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
     assert_eq!(rows, 1);
 }
 
@@ -89,13 +109,31 @@ async fn current_window_is_the_one_ending_soonest_after_the_latest_event() {
         ended_at: None,
         last_seen: Timestamp(125_000),
     };
-    let windows = (0..8).map(|i| window(i * 10_000 + 10_000, i as u64, false)).collect();
-    store.write(&WriteBatch { windows, streams: vec![stream], ..Default::default() }).await.unwrap();
+    let windows = (0..8)
+        .map(|i| window(i * 10_000 + 10_000, i as u64, false))
+        .collect();
+    store
+        .write(&WriteBatch {
+            windows,
+            streams: vec![stream],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let current = store.current_window(&id).await.unwrap().unwrap();
     // Windows end at 70 000 .. 140 000; the first ending after 125 000 ends at 130 000.
     assert_eq!(current.window_end, Timestamp(130_000));
-    let series = store.windows(&id, Timestamp(0), Timestamp(1_000_000)).await.unwrap();
+    let series = store
+        .windows(&id, Timestamp(0), Timestamp(1_000_000))
+        .await
+        .unwrap();
     assert_eq!(series.last().unwrap().window_end, Timestamp(130_000));
-    let (streams, _) = store.list_streams(Page { page: 1, page_size: 10 }).await.unwrap();
+    let (streams, _) = store
+        .list_streams(Page {
+            page: 1,
+            page_size: 10,
+        })
+        .await
+        .unwrap();
     assert_eq!(streams[0].chat_rate, Some(current.messages_per_min));
 }

@@ -139,7 +139,10 @@ impl EngineArgs {
             lateness_ms: ms(self.lateness),
             idle_timeout_ms: ms(self.idle_timeout),
             max_skew_ms: ms(self.max_skew),
-            moments: MomentConfig { z_threshold: self.z_threshold, ..MomentConfig::default() },
+            moments: MomentConfig {
+                z_threshold: self.z_threshold,
+                ..MomentConfig::default()
+            },
         }
     }
 }

@@ -9,9 +9,12 @@ use flate2::read::MultiGzDecoder;
 
 /// Opens an event file for line-by-line reading.
 pub fn open_lines(path: &Path) -> Result<Box<dyn BufRead + Send>> {
-    let mut file = File::open(path).with_context(|| format!("could not open {}", path.display()))?;
+    let mut file =
+        File::open(path).with_context(|| format!("could not open {}", path.display()))?;
     let mut magic = [0u8; 2];
-    let n = file.read(&mut magic).with_context(|| format!("could not read {}", path.display()))?;
+    let n = file
+        .read(&mut magic)
+        .with_context(|| format!("could not read {}", path.display()))?;
     let file = File::open(path).with_context(|| format!("could not reopen {}", path.display()))?;
     Ok(if n == 2 && magic == [0x1f, 0x8b] {
         Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
@@ -25,7 +28,9 @@ pub fn open_lines(path: &Path) -> Result<Box<dyn BufRead + Send>> {
 pub fn next_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, line_no: &mut u64) -> Result<bool> {
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', buf).context("could not read the input file")?;
+        let n = reader
+            .read_until(b'\n', buf)
+            .context("could not read the input file")?;
         if n == 0 {
             return Ok(false);
         }

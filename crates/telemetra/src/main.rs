@@ -35,7 +35,9 @@ fn init_logging(global: &cli::GlobalArgs) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("TELEMETRA_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if global.log_json {
         builder.json().init();
     } else {

@@ -13,8 +13,8 @@ use telemetra_engine::{Engine, EngineStats, Output, Verdict};
 use telemetra_live::{LiveHub, LiveMessage};
 use telemetra_store::{DeadLetter, Store, WriteBatch};
 use telemetra_types::{
-    decode_event, decode_line, ChannelId, RejectReason, Rejected, StreamState, StreamSummary, Topic,
-    WindowMetrics,
+    decode_event, decode_line, ChannelId, RejectReason, Rejected, StreamState, StreamSummary,
+    Topic, WindowMetrics,
 };
 
 /// What a channel looks like to live clients.
@@ -52,12 +52,28 @@ pub struct Processor {
 impl Processor {
     /// A processor writing to `store` and, if given, publishing to `hub`.
     pub fn new(engine: Engine, store: Arc<dyn Store>, hub: Option<Arc<dyn LiveHub>>) -> Self {
-        Self { engine, store, hub, batch: WriteBatch::default(), views: HashMap::new(), records: 0, rejected: 0 }
+        Self {
+            engine,
+            store,
+            hub,
+            batch: WriteBatch::default(),
+            views: HashMap::new(),
+            records: 0,
+            rejected: 0,
+        }
     }
 
     /// Decodes and processes one raw record. `topic` is `None` for a file line.
     /// Invalid input is queued for the dead-letter table with its reason and bytes.
-    pub fn ingest(&mut self, source: &str, position: u64, topic: Option<Topic>, partition: u32, raw: &[u8], now_ms: i64) {
+    pub fn ingest(
+        &mut self,
+        source: &str,
+        position: u64,
+        topic: Option<Topic>,
+        partition: u32,
+        raw: &[u8],
+        now_ms: i64,
+    ) {
         self.records += 1;
         let decoded = match topic {
             Some(t) => decode_event(t, raw),
@@ -80,7 +96,11 @@ impl Processor {
             Err(r) => r,
         };
         self.rejected += 1;
-        self.batch.dead_letters.push(DeadLetter { source: source.to_owned(), position, rejected });
+        self.batch.dead_letters.push(DeadLetter {
+            source: source.to_owned(),
+            position,
+            rejected,
+        });
     }
 
     /// Moves the watermark, then writes and publishes whatever became final.
@@ -104,7 +124,11 @@ impl Processor {
 
     /// Counters so far.
     pub fn stats(&self) -> ProcessorStats {
-        ProcessorStats { records: self.records, rejected: self.rejected, engine: self.engine.stats() }
+        ProcessorStats {
+            records: self.records,
+            rejected: self.rejected,
+            engine: self.engine.stats(),
+        }
     }
 
     async fn write_and_publish(&mut self) -> Result<()> {
@@ -137,24 +161,39 @@ impl Processor {
                     self.views.entry(v.channel.clone()).or_default().viewers = Some(v.viewer_count);
                     messages.push((
                         v.channel.clone(),
-                        LiveMessage::Viewers { viewer_count: v.viewer_count, timestamp: v.timestamp },
+                        LiveMessage::Viewers {
+                            viewer_count: v.viewer_count,
+                            timestamp: v.timestamp,
+                        },
                     ));
                     self.batch.viewers.push(v);
                 }
                 Output::Transaction(t) => self.batch.transactions.push(t),
                 Output::Moment(m) => {
-                    messages.push((m.stream_id.clone(), LiveMessage::Moment { moment: m.clone() }));
+                    messages.push((
+                        m.stream_id.clone(),
+                        LiveMessage::Moment { moment: m.clone() },
+                    ));
                     self.batch.moments.push(m);
                 }
                 Output::Window(w) => {
                     if w.is_final {
-                        messages.push((w.stream_id.clone(), LiveMessage::Metrics { window: w.clone() }));
+                        messages.push((
+                            w.stream_id.clone(),
+                            LiveMessage::Metrics { window: w.clone() },
+                        ));
                     } else {
                         // Of the open windows, live clients get the current one: the
                         // first to end after the channel's latest event.
-                        let last_seen = self.views.get(&w.stream_id).and_then(|v| v.state.as_ref()).map(|s| s.last_seen);
+                        let last_seen = self
+                            .views
+                            .get(&w.stream_id)
+                            .and_then(|v| v.state.as_ref())
+                            .map(|s| s.last_seen);
                         let is_candidate = last_seen.is_none_or(|t| w.window_end > t);
-                        let better = current.get(&w.stream_id).is_none_or(|c| w.window_end < c.window_end);
+                        let better = current
+                            .get(&w.stream_id)
+                            .is_none_or(|c| w.window_end < c.window_end);
                         if is_candidate && better {
                             current.insert(w.stream_id.clone(), w.clone());
                         }
@@ -172,7 +211,13 @@ impl Processor {
             let Some(state) = &view.state else { continue };
             let changed = view.published.as_ref().is_none_or(|p| {
                 (&p.title, &p.category, p.is_live, p.started_at, p.ended_at)
-                    != (&state.title, &state.category, state.is_live, state.started_at, state.ended_at)
+                    != (
+                        &state.title,
+                        &state.category,
+                        state.is_live,
+                        state.started_at,
+                        state.ended_at,
+                    )
             });
             if changed {
                 view.published = Some(state.clone());

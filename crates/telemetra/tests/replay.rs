@@ -7,12 +7,26 @@ use crate::util::{assert_same_tables, dump_tables, run_ok};
 
 fn generate(dir: &Path, events: u64) -> std::path::PathBuf {
     let file = dir.join("events.jsonl");
-    run_ok(&["generate", "--events", &events.to_string(), "--out", file.to_str().unwrap(), "--seed", "7"]);
+    run_ok(&[
+        "generate",
+        "--events",
+        &events.to_string(),
+        "--out",
+        file.to_str().unwrap(),
+        "--seed",
+        "7",
+    ]);
     file
 }
 
 fn replay(file: &Path, data_dir: &Path) -> String {
-    run_ok(&["replay", "--input", file.to_str().unwrap(), "--data-dir", data_dir.to_str().unwrap()])
+    run_ok(&[
+        "replay",
+        "--input",
+        file.to_str().unwrap(),
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+    ])
 }
 
 #[tokio::test]
@@ -31,9 +45,17 @@ async fn replaying_a_file_twice_gives_identical_tables() {
     let table = |name: &str| &a.iter().find(|(t, _)| t == name).unwrap().1;
     assert_eq!(table("streams").len(), 10);
     assert!(table("chat_summary_minute").len() > 100);
-    assert!(table("chat_summary_minute").iter().all(|row| row.ends_with("|1")), "every window is final");
+    assert!(
+        table("chat_summary_minute")
+            .iter()
+            .all(|row| row.ends_with("|1")),
+        "every window is final"
+    );
     assert!(!table("transactions").is_empty());
-    assert!(!table("moments").is_empty(), "the scripted raid and burst are in the file");
+    assert!(
+        !table("moments").is_empty(),
+        "the scripted raid and burst are in the file"
+    );
 }
 
 #[tokio::test]
@@ -48,25 +70,46 @@ async fn reordering_within_the_allowed_lateness_gives_identical_results() {
         .lines()
         .enumerate()
         .map(|(i, line)| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let t = event_time(&v);
             (t + (seed >> 33) as i64 % 3_000, i, line)
         })
         .collect();
     keyed.sort();
-    let moved = keyed.iter().enumerate().filter(|(pos, (_, i, _))| pos != i).count();
-    assert!(moved > 1_000, "the order really changed ({moved} lines moved)");
+    let moved = keyed
+        .iter()
+        .enumerate()
+        .filter(|(pos, (_, i, _))| pos != i)
+        .count();
+    assert!(
+        moved > 1_000,
+        "the order really changed ({moved} lines moved)"
+    );
     let shuffled = dir.path().join("shuffled.jsonl");
-    std::fs::write(&shuffled, keyed.iter().map(|(_, _, l)| format!("{l}\n")).collect::<String>()).unwrap();
+    std::fs::write(
+        &shuffled,
+        keyed
+            .iter()
+            .map(|(_, _, l)| format!("{l}\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
 
     let summary = replay(&file, &dir.path().join("a"));
     let shuffled_summary = replay(&shuffled, &dir.path().join("b"));
     assert!(summary.contains(" 0 late"), "{summary}");
     assert!(shuffled_summary.contains(" 0 late"), "{shuffled_summary}");
-    assert_same_tables(&dump_tables(&dir.path().join("a")).await, &dump_tables(&dir.path().join("b")).await);
+    assert_same_tables(
+        &dump_tables(&dir.path().join("a")).await,
+        &dump_tables(&dir.path().join("b")).await,
+    );
 }
 
 fn event_time(v: &serde_json::Value) -> i64 {
-    telemetra_types::Timestamp::parse(v["timestamp"].as_str().unwrap()).unwrap().0
+    telemetra_types::Timestamp::parse(v["timestamp"].as_str().unwrap())
+        .unwrap()
+        .0
 }

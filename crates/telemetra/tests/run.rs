@@ -29,8 +29,14 @@ async fn live_windows_websocket_updates_and_a_detected_chat_burst() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     assert_eq!(streams.len(), 10);
-    let viewers: Vec<u64> = streams.iter().map(|s| s["viewer_count"].as_u64().unwrap()).collect();
-    assert!(viewers.windows(2).all(|w| w[0] >= w[1]), "sorted by viewers: {viewers:?}");
+    let viewers: Vec<u64> = streams
+        .iter()
+        .map(|s| s["viewer_count"].as_u64().unwrap())
+        .collect();
+    assert!(
+        viewers.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by viewers: {viewers:?}"
+    );
     for s in streams.iter().take(3) {
         let id = s["stream_id"].as_str().unwrap();
         let metrics = get_json(&server.url(&format!("/api/v1/streams/{id}/metrics")), 200).await;
@@ -44,47 +50,80 @@ async fn live_windows_websocket_updates_and_a_detected_chat_burst() {
     }
 
     // A WebSocket client gets a snapshot, then at least two live updates quickly.
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/live/pixelqueen", server.base))
-        .await
-        .expect("websocket connects");
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/ws/live/pixelqueen", server.base))
+            .await
+            .expect("websocket connects");
     let mut types = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline && types.iter().filter(|t| *t == "metrics").count() < 2 {
-        let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(3), ws.next()).await else { break };
+        let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(3), ws.next()).await
+        else {
+            break;
+        };
         if let Message::Text(text) = msg {
             let v: Value = serde_json::from_str(&text).unwrap();
             types.push(v["type"].as_str().unwrap().to_owned());
         }
     }
-    assert_eq!(types.first().map(String::as_str), Some("snapshot"), "{types:?}");
-    assert!(types.iter().filter(|t| *t == "metrics").count() >= 2, "{types:?}");
+    assert_eq!(
+        types.first().map(String::as_str),
+        Some("snapshot"),
+        "{types:?}"
+    );
+    assert!(
+        types.iter().filter(|t| *t == "metrics").count() >= 2,
+        "{types:?}"
+    );
 
     // The first scripted chat burst is detected as a chat_spike near its recorded time.
     let deadline = Instant::now() + Duration::from_secs(100);
     loop {
-        let episodes = std::fs::read_to_string(server.data_dir.join("episodes.jsonl")).unwrap_or_default();
+        let episodes =
+            std::fs::read_to_string(server.data_dir.join("episodes.jsonl")).unwrap_or_default();
         let burst = episodes
             .lines()
             .map(|l| serde_json::from_str::<Value>(l).unwrap())
             .find(|e| e["kind"] == "chat_burst");
         if let Some(burst) = burst {
             let channel = burst["channel"].as_str().unwrap();
-            let start = telemetra_types::Timestamp::parse(burst["start"].as_str().unwrap()).unwrap().0;
-            let body = get_json(&server.url(&format!("/api/v1/streams/{channel}/moments")), 200).await;
+            let start = telemetra_types::Timestamp::parse(burst["start"].as_str().unwrap())
+                .unwrap()
+                .0;
+            let body = get_json(
+                &server.url(&format!("/api/v1/streams/{channel}/moments")),
+                200,
+            )
+            .await;
             let spikes: Vec<i64> = body["moments"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .filter(|m| m["moment_type"] == "chat_spike")
-                .map(|m| telemetra_types::Timestamp::parse(m["timestamp"].as_str().unwrap()).unwrap().0)
+                .map(|m| {
+                    telemetra_types::Timestamp::parse(m["timestamp"].as_str().unwrap())
+                        .unwrap()
+                        .0
+                })
                 .collect();
             if let Some(t) = spikes.iter().find(|t| (**t - start).abs() <= 6_000) {
-                assert_eq!(spikes.iter().filter(|s| (**s - start).abs() <= 10_000).count(), 1, "one moment per burst");
+                assert_eq!(
+                    spikes
+                        .iter()
+                        .filter(|s| (**s - start).abs() <= 10_000)
+                        .count(),
+                    1,
+                    "one moment per burst"
+                );
                 assert!((*t - start).abs() <= 6_000);
                 break;
             }
         }
-        assert!(Instant::now() < deadline, "no chat_spike near the burst; episodes:\n{episodes}\nlog:\n{}", server.log());
+        assert!(
+            Instant::now() < deadline,
+            "no chat_spike near the burst; episodes:\n{episodes}\nlog:\n{}",
+            server.log()
+        );
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
@@ -93,10 +132,22 @@ async fn live_windows_websocket_updates_and_a_detected_chat_burst() {
 async fn bad_requests_get_clear_json_errors() {
     let server = Server::start(&[]).await;
     let cases = [
-        ("/api/v1/streams/Not-A-Channel/metrics", 400, "invalid stream id"),
+        (
+            "/api/v1/streams/Not-A-Channel/metrics",
+            400,
+            "invalid stream id",
+        ),
         ("/api/v1/streams/no_such_channel/metrics", 404, "no stream"),
-        ("/api/v1/streams/pixelqueen/metrics?from=yesterday", 400, "invalid `from`"),
-        ("/api/v1/streams/pixelqueen/metrics?from=2025-10-16T11:00:00Z&to=2025-10-16T10:00:00Z", 400, "must be before"),
+        (
+            "/api/v1/streams/pixelqueen/metrics?from=yesterday",
+            400,
+            "invalid `from`",
+        ),
+        (
+            "/api/v1/streams/pixelqueen/metrics?from=2025-10-16T11:00:00Z&to=2025-10-16T10:00:00Z",
+            400,
+            "must be before",
+        ),
         ("/api/v1/streams/pixelqueen/moments?limit=0", 400, "`limit`"),
         ("/api/v1/streams?page_size=100000", 400, "`page_size`"),
         ("/api/v1/nothing-here", 404, "no such endpoint"),
@@ -109,11 +160,16 @@ async fn bad_requests_get_clear_json_errors() {
     }
     for (path, status, needle) in cases {
         let body = get_json(&server.url(path), status).await;
-        let message = body["error"].as_str().unwrap_or_else(|| panic!("{path}: {body}"));
+        let message = body["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path}: {body}"));
         assert!(message.contains(needle), "{path}: {message}");
     }
 }
 
 async fn get_json_status(url: &str) -> u16 {
-    reqwest::get(url).await.map(|r| r.status().as_u16()).unwrap_or(0)
+    reqwest::get(url)
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
 }

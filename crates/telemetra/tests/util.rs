@@ -12,7 +12,11 @@ pub fn bin() -> PathBuf {
 
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A `telemetra run` process, killed when dropped.
@@ -31,14 +35,24 @@ impl Server {
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
         let child = Command::new(bin())
-            .args(["run", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .args([
+                "run",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
             .arg(&data_dir)
             .args(extra)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .expect("start telemetra run");
-        let server = Server { child, base: format!("127.0.0.1:{port}"), data_dir, _dir: dir };
+        let server = Server {
+            child,
+            base: format!("127.0.0.1:{port}"),
+            data_dir,
+            _dir: dir,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = reqwest::Client::new();
         loop {
@@ -47,7 +61,11 @@ impl Server {
                     return server;
                 }
             }
-            assert!(Instant::now() < deadline, "server did not become healthy:\n{}", server.log());
+            assert!(
+                Instant::now() < deadline,
+                "server did not become healthy:\n{}",
+                server.log()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -73,7 +91,9 @@ impl Drop for Server {
 pub fn get_json(url: &str, status: u16) -> impl std::future::Future<Output = serde_json::Value> {
     let url = url.to_owned();
     async move {
-        let r = reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        let r = reqwest::get(&url)
+            .await
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
         assert_eq!(r.status().as_u16(), status, "GET {url}");
         r.json().await.unwrap()
     }
@@ -91,11 +111,19 @@ pub async fn dump_tables(data_dir: &Path) -> Vec<(String, Vec<String>)> {
         .await
         .unwrap();
     let mut out = Vec::new();
-    for table in ["streams", "chat_summary_minute", "viewer_timeseries", "transactions", "moments", "dead_letters"] {
-        let columns: Vec<String> = sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
+    for table in [
+        "streams",
+        "chat_summary_minute",
+        "viewer_timeseries",
+        "transactions",
+        "moments",
+        "dead_letters",
+    ] {
+        let columns: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
         let expr = columns
             .iter()
             .filter(|c| !(table == "dead_letters" && c.as_str() == "received_at"))
@@ -134,8 +162,16 @@ pub fn assert_same_tables(a: &[(String, Vec<String>)], b: &[(String, Vec<String>
             "table {table} differs ({} vs {} rows)\nonly in first:\n{}\nonly in second:\n{}",
             left.len(),
             right.len(),
-            only_left.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("\n"),
-            only_right.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("\n"),
+            only_left
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            only_right
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
         );
     }
     assert_eq!(a.len(), b.len());

@@ -68,14 +68,28 @@ mod tests {
 
     #[test]
     fn accepts_twitch_logins() {
-        for ok in ["demo_stream", "a", "xqc", "user_123", "abcdefghijklmnopqrstuvwxy"] {
+        for ok in [
+            "demo_stream",
+            "a",
+            "xqc",
+            "user_123",
+            "abcdefghijklmnopqrstuvwxy",
+        ] {
             assert!(ChannelId::parse(ok).is_ok(), "{ok}");
         }
     }
 
     #[test]
     fn rejects_everything_else() {
-        for bad in ["", "Demo", "has space", "dash-ed", "abcdefghijklmnopqrstuvwxyz", "é", "a/b"] {
+        for bad in [
+            "",
+            "Demo",
+            "has space",
+            "dash-ed",
+            "abcdefghijklmnopqrstuvwxyz",
+            "é",
+            "a/b",
+        ] {
             assert!(ChannelId::parse(bad).is_err(), "{bad}");
         }
     }

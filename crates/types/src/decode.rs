@@ -37,7 +37,12 @@ pub fn decode_line(raw: &[u8]) -> Result<Event, Rejected> {
     let value = parse_value(None, raw)?;
     let kind = match value.get("type") {
         Some(Value::String(t)) => EventKind::parse(t).ok_or_else(|| {
-            Rejected::new(RejectReason::UnknownKind, format!("unknown event type {t:?}"), None, raw)
+            Rejected::new(
+                RejectReason::UnknownKind,
+                format!("unknown event type {t:?}"),
+                None,
+                raw,
+            )
         })?,
         Some(other) => {
             return Err(Rejected::new(
@@ -67,7 +72,10 @@ pub fn peek_channel(raw: &[u8]) -> Option<String> {
         #[serde(borrow)]
         channel: Option<std::borrow::Cow<'a, str>>,
     }
-    serde_json::from_slice::<Peek>(raw).ok()?.channel.map(|c| c.into_owned())
+    serde_json::from_slice::<Peek>(raw)
+        .ok()?
+        .channel
+        .map(|c| c.into_owned())
 }
 
 fn infer_kind(value: &Value) -> Option<EventKind> {
@@ -90,13 +98,21 @@ fn parse_value(topic: Option<Topic>, raw: &[u8]) -> Result<Value, Rejected> {
     if raw.len() > MAX_EVENT_BYTES {
         return Err(Rejected::new(
             RejectReason::Oversize,
-            format!("event is {} bytes; the limit is {MAX_EVENT_BYTES}", raw.len()),
+            format!(
+                "event is {} bytes; the limit is {MAX_EVENT_BYTES}",
+                raw.len()
+            ),
             topic,
             raw,
         ));
     }
     if let Err(e) = std::str::from_utf8(raw) {
-        return Err(Rejected::new(RejectReason::InvalidUtf8, e.to_string(), topic, raw));
+        return Err(Rejected::new(
+            RejectReason::InvalidUtf8,
+            e.to_string(),
+            topic,
+            raw,
+        ));
     }
     let value: Value = serde_json::from_slice(raw)
         .map_err(|e| Rejected::new(RejectReason::MalformedJson, e.to_string(), topic, raw))?;
@@ -111,15 +127,26 @@ fn parse_value(topic: Option<Topic>, raw: &[u8]) -> Result<Value, Rejected> {
     Ok(value)
 }
 
-fn decode_value(kind: EventKind, value: Value, topic: Option<Topic>, raw: &[u8]) -> Result<Event, Rejected> {
-    let schema_error = |detail: String| Rejected::new(RejectReason::SchemaViolation, detail, topic, raw);
+fn decode_value(
+    kind: EventKind,
+    value: Value,
+    topic: Option<Topic>,
+    raw: &[u8],
+) -> Result<Event, Rejected> {
+    let schema_error =
+        |detail: String| Rejected::new(RejectReason::SchemaViolation, detail, topic, raw);
     let event = match kind {
         EventKind::Chat => Event::Chat(typed::<ChatMessage>(value).map_err(schema_error)?),
         EventKind::Viewer => Event::Viewer(typed::<ViewerCount>(value).map_err(schema_error)?),
-        EventKind::Transaction => Event::Transaction(typed::<Transaction>(value).map_err(schema_error)?),
-        EventKind::StreamMeta => Event::StreamMeta(typed::<StreamMeta>(value).map_err(schema_error)?),
+        EventKind::Transaction => {
+            Event::Transaction(typed::<Transaction>(value).map_err(schema_error)?)
+        }
+        EventKind::StreamMeta => {
+            Event::StreamMeta(typed::<StreamMeta>(value).map_err(schema_error)?)
+        }
     };
-    check_values(&event).map_err(|d| Rejected::new(RejectReason::SchemaViolation, d, topic, raw))?;
+    check_values(&event)
+        .map_err(|d| Rejected::new(RejectReason::SchemaViolation, d, topic, raw))?;
     Ok(event)
 }
 
@@ -145,17 +172,24 @@ fn check_values(event: &Event) -> Result<(), String> {
         Event::Transaction(e) => {
             non_empty("transaction_id", &e.transaction_id)?;
             if !(e.amount.is_finite() && e.amount >= 0.0) {
-                return Err(format!("field `amount` must be a number >= 0, got {}", e.amount));
+                return Err(format!(
+                    "field `amount` must be a number >= 0, got {}",
+                    e.amount
+                ));
             }
             if let Some(c) = &e.currency {
                 if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
-                    return Err(format!("field `currency` must be a 3-letter ISO 4217 code, got {c:?}"));
+                    return Err(format!(
+                        "field `currency` must be a 3-letter ISO 4217 code, got {c:?}"
+                    ));
                 }
             }
             match &e.tier {
                 None | Some(serde_json::Value::String(_)) | Some(serde_json::Value::Null) => Ok(()),
                 Some(serde_json::Value::Number(n)) if n.is_u64() => Ok(()),
-                Some(other) => Err(format!("field `tier` must be a string or a whole number, got {other}")),
+                Some(other) => Err(format!(
+                    "field `tier` must be a string or a whole number, got {other}"
+                )),
             }
         }
         Event::StreamMeta(e) => non_empty("event_id", &e.event_id),
@@ -182,7 +216,10 @@ mod tests {
             (b"{not json", RejectReason::MalformedJson),
             (b"\xff\xfe{}", RejectReason::InvalidUtf8),
             (b"[1,2]", RejectReason::SchemaViolation),
-            (br#"{"type":"chat","message_id":"m"}"#, RejectReason::SchemaViolation),
+            (
+                br#"{"type":"chat","message_id":"m"}"#,
+                RejectReason::SchemaViolation,
+            ),
             (br#"{"type":"poll"}"#, RejectReason::UnknownKind),
             (br#"{"hello":"world"}"#, RejectReason::UnknownKind),
         ];
@@ -197,7 +234,10 @@ mod tests {
     #[test]
     fn oversize_is_rejected_before_parsing() {
         let raw = vec![b' '; MAX_EVENT_BYTES + 1];
-        assert_eq!(decode_event(Topic::Chat, &raw).unwrap_err().reason, RejectReason::Oversize);
+        assert_eq!(
+            decode_event(Topic::Chat, &raw).unwrap_err().reason,
+            RejectReason::Oversize
+        );
     }
 
     #[test]

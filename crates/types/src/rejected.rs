@@ -51,7 +51,17 @@ pub struct Rejected {
 
 impl Rejected {
     /// Builds a rejection, keeping a copy of the raw bytes.
-    pub fn new(reason: RejectReason, detail: impl Into<String>, topic: Option<Topic>, raw: &[u8]) -> Self {
-        Self { reason, detail: detail.into(), topic, raw: raw.to_vec() }
+    pub fn new(
+        reason: RejectReason,
+        detail: impl Into<String>,
+        topic: Option<Topic>,
+        raw: &[u8],
+    ) -> Self {
+        Self {
+            reason,
+            detail: detail.into(),
+            topic,
+            raw: raw.to_vec(),
+        }
     }
 }

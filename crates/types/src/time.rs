@@ -74,7 +74,12 @@ mod tests {
 
     #[test]
     fn rejects_non_rfc3339() {
-        for bad in ["2025-10-16", "yesterday", "2025-10-16 10:30:00", "1697452200"] {
+        for bad in [
+            "2025-10-16",
+            "yesterday",
+            "2025-10-16 10:30:00",
+            "1697452200",
+        ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad}");
         }
     }

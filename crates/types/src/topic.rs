@@ -18,7 +18,12 @@ pub enum Topic {
 
 impl Topic {
     /// All input topics, in a fixed order.
-    pub const ALL: [Topic; 4] = [Topic::Chat, Topic::Viewer, Topic::Transactions, Topic::StreamMeta];
+    pub const ALL: [Topic; 4] = [
+        Topic::Chat,
+        Topic::Viewer,
+        Topic::Transactions,
+        Topic::StreamMeta,
+    ];
 
     /// A short stable label (used in metrics and the dead-letter table).
     pub fn label(self) -> &'static str {

@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 use telemetra_types::{decode_event, Topic};
 
 fn repo_file(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
 }
 
 fn load(rel: &str) -> Value {
@@ -39,7 +41,12 @@ fn contracts() -> Vec<Contract> {
             .build(&schema)
             .expect("schema compiles");
         let example = load(&format!("schemas/examples/{name}.json"));
-        Contract { topic, schema, validator, example }
+        Contract {
+            topic,
+            schema,
+            validator,
+            example,
+        }
     })
     .collect()
 }
@@ -72,8 +79,12 @@ fn seed_examples_are_valid() {
 #[test]
 fn required_fields_agree() {
     for c in contracts() {
-        let required: Vec<&str> =
-            c.schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let required: Vec<&str> = c.schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         let mut full = c.example.clone();
         // Make sure every property is present, so removing it is meaningful.
         for (name, spec) in c.schema["properties"].as_object().unwrap() {
@@ -109,11 +120,26 @@ fn value_rules_agree() {
     let by_topic = |t: Topic| cs.iter().find(|c| c.topic == t).unwrap();
     let cases: Vec<(Topic, &str, Value, bool)> = vec![
         (Topic::Chat, "channel", json!("Demo_Stream"), false),
-        (Topic::Chat, "channel", json!("a_very_long_channel_name_xx"), false),
+        (
+            Topic::Chat,
+            "channel",
+            json!("a_very_long_channel_name_xx"),
+            false,
+        ),
         (Topic::Chat, "channel", json!(""), false),
         (Topic::Chat, "message_id", json!(""), false),
-        (Topic::Chat, "timestamp", json!("2025-10-16 10:30:00"), false),
-        (Topic::Chat, "timestamp", json!("2025-10-16T12:30:00.5+02:00"), true),
+        (
+            Topic::Chat,
+            "timestamp",
+            json!("2025-10-16 10:30:00"),
+            false,
+        ),
+        (
+            Topic::Chat,
+            "timestamp",
+            json!("2025-10-16T12:30:00.5+02:00"),
+            true,
+        ),
         (Topic::Chat, "emotes", json!(["Kappa", "Kappa"]), true),
         (Topic::Chat, "emotes", json!(null), true),
         (Topic::Chat, "bits", json!(-1), false),
@@ -123,15 +149,35 @@ fn value_rules_agree() {
         (Topic::Viewer, "chatter_count", json!(null), true),
         (Topic::Transactions, "amount", json!(-0.01), false),
         (Topic::Transactions, "amount", json!(0), true),
-        (Topic::Transactions, "transaction_type", json!("refund"), false),
-        (Topic::Transactions, "transaction_type", json!("gift_sub"), true),
+        (
+            Topic::Transactions,
+            "transaction_type",
+            json!("refund"),
+            false,
+        ),
+        (
+            Topic::Transactions,
+            "transaction_type",
+            json!("gift_sub"),
+            true,
+        ),
         (Topic::Transactions, "currency", json!("usd"), false),
         (Topic::Transactions, "currency", json!("EUR"), true),
         (Topic::Transactions, "tier", json!("1000"), true),
         (Topic::Transactions, "tier", json!(2), true),
         (Topic::Transactions, "tier", json!(-2), false),
-        (Topic::StreamMeta, "event_type", json!("raid_incoming"), true),
-        (Topic::StreamMeta, "event_type", json!("stream_paused"), false),
+        (
+            Topic::StreamMeta,
+            "event_type",
+            json!("raid_incoming"),
+            true,
+        ),
+        (
+            Topic::StreamMeta,
+            "event_type",
+            json!("stream_paused"),
+            false,
+        ),
         (Topic::StreamMeta, "raid_viewers", json!(-3), false),
         (Topic::StreamMeta, "type", json!("stream_meta"), true),
         (Topic::StreamMeta, "type", json!("chat"), false),

@@ -70,7 +70,13 @@ fn top(counts: HashMap<&str, u64>) -> Vec<CountEntry> {
         entries.truncate(TOP_N);
     }
     entries.sort_unstable_by(by_rank);
-    entries.into_iter().map(|(name, count)| CountEntry { name: name.to_owned(), count }).collect()
+    entries
+        .into_iter()
+        .map(|(name, count)| CountEntry {
+            name: name.to_owned(),
+            count,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -79,12 +85,29 @@ mod tests {
 
     #[test]
     fn top_keeps_the_largest_with_name_ties() {
-        let counts: HashMap<&str, u64> =
-            (0..20).map(|i| (["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t"][i], (i as u64) % 5)).collect();
+        let counts: HashMap<&str, u64> = (0..20)
+            .map(|i| {
+                (
+                    [
+                        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+                        "p", "q", "r", "s", "t",
+                    ][i],
+                    (i as u64) % 5,
+                )
+            })
+            .collect();
         let t = top(counts);
         assert_eq!(t.len(), TOP_N);
-        assert!(t.windows(2).all(|w| w[0].count > w[1].count || (w[0].count == w[1].count && w[0].name < w[1].name)));
-        assert_eq!(t[0], CountEntry { name: "e".into(), count: 4 });
+        assert!(t.windows(2).all(
+            |w| w[0].count > w[1].count || (w[0].count == w[1].count && w[0].name < w[1].name)
+        ));
+        assert_eq!(
+            t[0],
+            CountEntry {
+                name: "e".into(),
+                count: 4
+            }
+        );
         assert!(t.iter().all(|e| e.count >= 2));
     }
 }

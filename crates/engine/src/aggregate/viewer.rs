@@ -18,7 +18,11 @@ impl ViewerPane {
     /// Adds one sample.
     pub fn add(&mut self, v: &ViewerCount) {
         let candidate = (v.timestamp.0, v.event_id.as_str());
-        if self.last.as_ref().is_none_or(|(t, id, _)| candidate > (*t, id.as_str())) {
+        if self
+            .last
+            .as_ref()
+            .is_none_or(|(t, id, _)| candidate > (*t, id.as_str()))
+        {
             self.last = Some((v.timestamp.0, v.event_id.clone(), v.viewer_count));
         }
         self.min = Some(self.min.map_or(v.viewer_count, |m| m.min(v.viewer_count)));
@@ -30,7 +34,11 @@ impl ViewerPane {
     /// Adds another pane's samples.
     pub fn merge(&mut self, other: &ViewerPane) {
         if let Some((t, id, n)) = &other.last {
-            if self.last.as_ref().is_none_or(|(lt, lid, _)| (*t, id.as_str()) > (*lt, lid.as_str())) {
+            if self
+                .last
+                .as_ref()
+                .is_none_or(|(lt, lid, _)| (*t, id.as_str()) > (*lt, lid.as_str()))
+            {
                 self.last = Some((*t, id.clone(), *n));
             }
         }

@@ -10,7 +10,8 @@ use telemetra_types::Timestamp;
 use crate::cli::GenerateArgs;
 
 pub fn generate(args: GenerateArgs) -> Result<()> {
-    let start = Timestamp::parse(&args.start).with_context(|| format!("invalid --start {:?}", args.start))?;
+    let start = Timestamp::parse(&args.start)
+        .with_context(|| format!("invalid --start {:?}", args.start))?;
     let ms = |d: std::time::Duration| d.as_millis() as i64;
     let cfg = GenConfig {
         channels: args.generator.channels as usize,
@@ -22,13 +23,18 @@ pub fn generate(args: GenerateArgs) -> Result<()> {
     let mut out: Box<dyn Write> = if args.out.as_os_str() == "-" {
         Box::new(BufWriter::new(std::io::stdout().lock()))
     } else {
-        let file = File::create(&args.out).with_context(|| format!("could not create {}", args.out.display()))?;
+        let file = File::create(&args.out)
+            .with_context(|| format!("could not create {}", args.out.display()))?;
         Box::new(BufWriter::with_capacity(1 << 20, file))
     };
     let mut generator = Generator::new(cfg);
     let channels = args.generator.channels as u64;
     // The last events close every stream, so a replay ends with channels offline.
-    let body = if args.events >= 2 * channels { args.events - channels } else { args.events };
+    let body = if args.events >= 2 * channels {
+        args.events - channels
+    } else {
+        args.events
+    };
     for _ in 0..body {
         let (_, event) = generator.next_timed();
         writeln!(out, "{}", event.to_json_line()).context("could not write events")?;
@@ -40,7 +46,9 @@ pub fn generate(args: GenerateArgs) -> Result<()> {
     }
     out.flush().context("could not write events")?;
     if let Some(path) = &args.episodes {
-        let mut file = BufWriter::new(File::create(path).with_context(|| format!("could not create {}", path.display()))?);
+        let mut file = BufWriter::new(
+            File::create(path).with_context(|| format!("could not create {}", path.display()))?,
+        );
         for episode in generator.episodes() {
             writeln!(file, "{}", serde_json::to_string(episode)?)?;
         }

@@ -27,6 +27,11 @@ async fn open_embedded_store(data_dir: &Path) -> Result<Arc<SqliteStore>> {
         .with_context(|| format!("could not create the data directory {}", data_dir.display()))?;
     let store = SqliteStore::open(&data_dir.join("telemetra.db"))
         .await
-        .with_context(|| format!("could not open the embedded store in {}", data_dir.display()))?;
+        .with_context(|| {
+            format!(
+                "could not open the embedded store in {}",
+                data_dir.display()
+            )
+        })?;
     Ok(Arc::new(store))
 }

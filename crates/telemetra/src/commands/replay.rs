@@ -19,7 +19,13 @@ pub async fn replay(args: ReplayArgs) -> Result<()> {
     let store = super::open_embedded_store(&args.data_dir).await?;
     let mut processor = Processor::new(engine, store, None);
     let mut reader = open_lines(&args.input)?;
-    let source = format!("file:{}", args.input.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+    let source = format!(
+        "file:{}",
+        args.input
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    );
     let started = Instant::now();
     let (mut line, mut line_no) = (Vec::new(), 0u64);
     while next_line(reader.as_mut(), &mut line, &mut line_no)? {

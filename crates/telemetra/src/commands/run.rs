@@ -67,8 +67,13 @@ pub async fn run(args: RunArgs) -> Result<()> {
     tracing::info!("Shutting down.");
     let _ = shutdown_tx.send(true);
     source.abort();
-    processing.await.context("the processor stopped abnormally")??;
-    server.await.context("the server stopped abnormally")?.context("the server failed")?;
+    processing
+        .await
+        .context("the processor stopped abnormally")??;
+    server
+        .await
+        .context("the server stopped abnormally")?
+        .context("the server failed")?;
     Ok(())
 }
 
@@ -76,13 +81,14 @@ async fn wait_for_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -94,7 +100,11 @@ async fn wait_for_signal() {
 
 /// Reads records from the bus until shutdown; the end of a file input closes all
 /// windows and leaves the results on display.
-async fn process(mut processor: Processor, mut consumer: MemoryConsumer, mut shutdown: watch::Receiver<bool>) -> Result<()> {
+async fn process(
+    mut processor: Processor,
+    mut consumer: MemoryConsumer,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<()> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut input_open = true;
@@ -126,7 +136,12 @@ async fn process(mut processor: Processor, mut consumer: MemoryConsumer, mut shu
 }
 
 /// Plays the generator against the wall clock.
-async fn feed_generator(cfg: GenConfig, producer: MemoryProducer, episodes_path: PathBuf, mut shutdown: watch::Receiver<bool>) -> Result<()> {
+async fn feed_generator(
+    cfg: GenConfig,
+    producer: MemoryProducer,
+    episodes_path: PathBuf,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<()> {
     let origin_ms = cfg.start.0;
     let origin = Instant::now();
     let mut generator = Generator::new(cfg);
@@ -141,7 +156,15 @@ async fn feed_generator(cfg: GenConfig, producer: MemoryProducer, episodes_path:
             }
         }
         let key = event.channel().as_str().as_bytes().to_vec();
-        if producer.send(Some(event.kind().topic()), &key, Bytes::from(event.to_json())).await.is_err() {
+        if producer
+            .send(
+                Some(event.kind().topic()),
+                &key,
+                Bytes::from(event.to_json()),
+            )
+            .await
+            .is_err()
+        {
             return Ok(()); // the processor is gone: shutting down
         }
         if generator.episodes().len() > episodes_written {
@@ -174,7 +197,11 @@ async fn feed_file(path: PathBuf, producer: MemoryProducer) -> Result<()> {
     });
     while let Some(line) = rx.recv().await {
         let key = peek_channel(&line).unwrap_or_default();
-        if producer.send(None, key.as_bytes(), Bytes::from(line)).await.is_err() {
+        if producer
+            .send(None, key.as_bytes(), Bytes::from(line))
+            .await
+            .is_err()
+        {
             break;
         }
     }
