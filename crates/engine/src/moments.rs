@@ -140,28 +140,10 @@ mod tests {
     use telemetra_types::ChannelId;
 
     fn window(start: i64, count: u64) -> WindowMetrics {
-        WindowMetrics {
-            stream_id: ChannelId::parse("demo").unwrap(),
-            window_start: Timestamp(start),
-            window_end: Timestamp(start + 60_000),
-            message_count: count,
-            messages_per_min: count as f64,
-            unique_chatters: 0,
-            emote_count: 0,
-            top_emotes: vec![],
-            top_chatters: vec![],
-            sentiment_score: None,
-            positive_count: 0,
-            neutral_count: 0,
-            negative_count: 0,
-            viewer_last: None,
-            viewer_min: None,
-            viewer_max: None,
-            viewer_avg: None,
-            transaction_count: 0,
-            transaction_amount: 0.0,
-            is_final: true,
-        }
+        let id = ChannelId::parse("demo").unwrap();
+        let mut w = WindowMetrics::empty(id, Timestamp(start), Timestamp(start + 60_000), true);
+        w.message_count = count;
+        w
     }
 
     #[test]

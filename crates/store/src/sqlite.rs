@@ -10,7 +10,8 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 use telemetra_types::{
-    ChannelId, CountEntry, Moment, MomentType, Severity, StreamSummary, Timestamp, WindowMetrics,
+    ChannelId, CountEntry, Moment, MomentType, Severity, StreamState, StreamSummary, Timestamp,
+    WindowMetrics,
 };
 
 use crate::{Error, Page, Result, Store, WriteBatch};
@@ -409,13 +410,15 @@ fn window_from_row(row: &SqliteRow) -> Result<WindowMetrics> {
 fn stream_from_row(row: &SqliteRow) -> Result<StreamSummary> {
     const S: &str = "stream";
     Ok(StreamSummary {
-        stream_id: channel(row, S)?,
-        title: get(row, S, "title")?,
-        category: get(row, S, "category")?,
-        is_live: get(row, S, "is_live")?,
-        started_at: opt_time(row, S, "started_at")?,
-        ended_at: opt_time(row, S, "ended_at")?,
-        last_seen: time(row, S, "last_seen")?,
+        state: StreamState {
+            stream_id: channel(row, S)?,
+            title: get(row, S, "title")?,
+            category: get(row, S, "category")?,
+            is_live: get(row, S, "is_live")?,
+            started_at: opt_time(row, S, "started_at")?,
+            ended_at: opt_time(row, S, "ended_at")?,
+            last_seen: time(row, S, "last_seen")?,
+        },
         viewer_count: opt_count(row, S, "viewer_count")?,
         chat_rate: get(row, S, "chat_rate")?,
     })

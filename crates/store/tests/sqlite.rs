@@ -4,28 +4,13 @@ use telemetra_store::{Page, SqliteStore, Store, WriteBatch};
 use telemetra_types::{ChannelId, StreamState, Timestamp, ViewerCount, WindowMetrics};
 
 fn window(start: i64, count: u64, is_final: bool) -> WindowMetrics {
-    WindowMetrics {
-        stream_id: ChannelId::parse("demo").unwrap(),
-        window_start: Timestamp(start),
-        window_end: Timestamp(start + 60_000),
-        message_count: count,
-        messages_per_min: count as f64,
-        unique_chatters: 1,
-        emote_count: 0,
-        top_emotes: vec![],
-        top_chatters: vec![],
-        sentiment_score: None,
-        positive_count: 0,
-        neutral_count: 0,
-        negative_count: 0,
-        viewer_last: Some(10),
-        viewer_min: Some(10),
-        viewer_max: Some(10),
-        viewer_avg: Some(10.0),
-        transaction_count: 0,
-        transaction_amount: 0.0,
-        is_final,
-    }
+    let id = ChannelId::parse("demo").unwrap();
+    let mut w = WindowMetrics::empty(id, Timestamp(start), Timestamp(start + 60_000), is_final);
+    w.message_count = count;
+    w.messages_per_min = count as f64;
+    w.unique_chatters = 1;
+    w.viewer_last = Some(10);
+    w
 }
 
 async fn open() -> (tempfile::TempDir, SqliteStore) {

@@ -222,13 +222,7 @@ impl Processor {
             if changed {
                 view.published = Some(state.clone());
                 let summary = StreamSummary {
-                    stream_id: state.stream_id.clone(),
-                    title: state.title.clone(),
-                    category: state.category.clone(),
-                    is_live: state.is_live,
-                    started_at: state.started_at,
-                    ended_at: state.ended_at,
-                    last_seen: state.last_seen,
+                    state: state.clone(),
                     viewer_count: view.viewers,
                     chat_rate: view.chat_rate,
                 };

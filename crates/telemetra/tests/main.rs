@@ -4,5 +4,7 @@
 mod run;
 // `telemetra replay`: deterministic results from a file.
 mod replay;
+// Bad input: the dead-letter path.
+mod dead_letters;
 // Shared helpers.
 mod util;

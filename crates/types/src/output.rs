@@ -62,6 +62,39 @@ pub struct WindowMetrics {
     pub is_final: bool,
 }
 
+impl WindowMetrics {
+    /// A window with no data yet: zero counts, no viewer samples.
+    pub fn empty(
+        stream_id: ChannelId,
+        window_start: Timestamp,
+        window_end: Timestamp,
+        is_final: bool,
+    ) -> Self {
+        Self {
+            stream_id,
+            window_start,
+            window_end,
+            message_count: 0,
+            messages_per_min: 0.0,
+            unique_chatters: 0,
+            emote_count: 0,
+            top_emotes: Vec::new(),
+            top_chatters: Vec::new(),
+            sentiment_score: None,
+            positive_count: 0,
+            neutral_count: 0,
+            negative_count: 0,
+            viewer_last: None,
+            viewer_min: None,
+            viewer_max: None,
+            viewer_avg: None,
+            transaction_count: 0,
+            transaction_amount: 0.0,
+            is_final,
+        }
+    }
+}
+
 /// Kinds of moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -164,20 +197,9 @@ pub struct StreamState {
 /// A channel as listed by the API: lifecycle state plus its current numbers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StreamSummary {
-    /// Channel.
-    pub stream_id: ChannelId,
-    /// Current title.
-    pub title: Option<String>,
-    /// Current category.
-    pub category: Option<String>,
-    /// Whether the stream is live.
-    pub is_live: bool,
-    /// Start of the current (or last) stream.
-    pub started_at: Option<Timestamp>,
-    /// End of the last stream, if it ended.
-    pub ended_at: Option<Timestamp>,
-    /// Time of the latest event.
-    pub last_seen: Timestamp,
+    /// Lifecycle state (its fields appear inline in JSON).
+    #[serde(flatten)]
+    pub state: StreamState,
     /// Latest viewer count.
     pub viewer_count: Option<u64>,
     /// Chat messages per minute in the current window.

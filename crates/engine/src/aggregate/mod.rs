@@ -51,28 +51,7 @@ pub fn merge_window<'a>(
         viewers.merge(&pane.viewers);
         money.merge(&pane.money);
     }
-    let mut m = WindowMetrics {
-        stream_id: channel.clone(),
-        window_start: Timestamp(start),
-        window_end: Timestamp(end),
-        message_count: 0,
-        messages_per_min: 0.0,
-        unique_chatters: 0,
-        emote_count: 0,
-        top_emotes: Vec::new(),
-        top_chatters: Vec::new(),
-        sentiment_score: None,
-        positive_count: 0,
-        neutral_count: 0,
-        negative_count: 0,
-        viewer_last: None,
-        viewer_min: None,
-        viewer_max: None,
-        viewer_avg: None,
-        transaction_count: 0,
-        transaction_amount: 0.0,
-        is_final,
-    };
+    let mut m = WindowMetrics::empty(channel.clone(), Timestamp(start), Timestamp(end), is_final);
     chat.finish(&mut m, end - start);
     viewers.finish(&mut m);
     money.finish(&mut m);
