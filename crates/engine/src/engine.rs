@@ -254,9 +254,14 @@ impl Engine {
                 self.stats.final_windows += 1;
                 q += 1;
             }
-            ch.next_final = Some(q.max(ch.next_final.unwrap_or(q)));
-            // Every window containing a pane before `q` is final: the pane is done.
-            ch.panes = ch.panes.split_off(&q);
+            // Windows up to `last` are final whether or not they held data (an event
+            // for them would be late), but no further: a window after `last` that was
+            // empty so far may still receive an earlier event than any seen.
+            let next = q.min(last + 1);
+            let next = ch.next_final.map_or(next, |n| n.max(next));
+            ch.next_final = Some(next);
+            // Every window containing a pane before `next` is final: the pane is done.
+            ch.panes = ch.panes.split_off(&next);
         }
     }
 }

@@ -303,3 +303,23 @@ fn generated_chat_burst_is_detected_once_near_its_time() {
     // A few false alarms on noisy small channels would be tolerable, but not many.
     assert!(spikes.len() <= bursts.len() + 2, "{spikes:#?}");
 }
+
+#[test]
+fn an_earlier_event_after_a_watermark_advance_still_opens_its_windows() {
+    // Regression: finalizing before any window was due must not skip the windows
+    // that an earlier (but not late) event of the channel opens later.
+    let mut e = engine();
+    e.process(0, &chat("other", "u", 100_000, &[]), NOW);
+    e.process(1, &chat("a", "u", 95_000, &[]), NOW);
+    e.advance(NOW); // watermark 85 000: nothing of channel a is due yet
+    assert_eq!(
+        e.process(1, &chat("a", "v", 89_000, &[]), NOW),
+        Verdict::Applied
+    );
+    e.close_all();
+    let out = e.drain();
+    // The window [30 000, 90 000) holds only the earlier event.
+    let w = window_at(&out, "a", 30_000);
+    assert_eq!((w.message_count, w.unique_chatters), (1, 1));
+    assert_eq!(window_at(&out, "a", 80_000).message_count, 2);
+}
