@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use telemetra_store::Page;
-use telemetra_types::{ChannelId, Moment, StreamSummary, Timestamp, WindowMetrics};
+use telemetra_store::{MoneySummary, Page, TopList, TransactionRecord, ViewerSample};
+use telemetra_types::{ChannelId, CountEntry, Moment, StreamSummary, Timestamp, WindowMetrics};
 
 use crate::{query, ApiError, AppState};
 
@@ -18,9 +18,28 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/streams/{id}", get(stream_get))
         .route("/api/v1/streams/{id}/metrics", get(stream_metrics))
         .route("/api/v1/streams/{id}/moments", get(stream_moments))
+        .route("/api/v1/streams/{id}/viewers", get(stream_viewers))
+        .route(
+            "/api/v1/streams/{id}/transactions",
+            get(stream_transactions),
+        )
+        .route("/api/v1/streams/{id}/emotes", get(stream_emotes))
+        .route("/api/v1/streams/{id}/chatters", get(stream_chatters))
 }
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+/// The `from`/`to` parameters (default: the last 15 minutes).
+fn range(p: &HashMap<String, String>) -> Result<(Timestamp, Timestamp), ApiError> {
+    query::range(
+        p.get("from").map(String::as_str),
+        p.get("to").map(String::as_str),
+    )
+}
+
+fn limit(p: &HashMap<String, String>, default: u32, max: u32) -> Result<u32, ApiError> {
+    query::bounded("limit", p.get("limit").map(String::as_str), default, max)
+}
 
 fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {
     p.map(|Query(q)| q)
@@ -82,10 +101,7 @@ async fn stream_metrics(
     p: Params,
 ) -> Result<Json<MetricsSeries>, ApiError> {
     let p = params(p)?;
-    let (from, to) = query::range(
-        p.get("from").map(String::as_str),
-        p.get("to").map(String::as_str),
-    )?;
+    let (from, to) = range(&p)?;
     let (id, _) = known_stream(&state, &id).await?;
     let windows = state.store.windows(&id, from, to).await?;
     Ok(Json(MetricsSeries {
@@ -108,7 +124,7 @@ async fn stream_moments(
     p: Params,
 ) -> Result<Json<MomentList>, ApiError> {
     let p = params(p)?;
-    let limit = query::bounded("limit", p.get("limit").map(String::as_str), 50, 500)?;
+    let limit = limit(&p, 50, 500)?;
     // Moments default to the last 24 hours: they are rare and worth seeing.
     let from = p.get("from").map(String::as_str);
     let to = p.get("to").map(String::as_str);
@@ -123,5 +139,121 @@ async fn stream_moments(
     Ok(Json(MomentList {
         stream_id: id,
         moments,
+    }))
+}
+
+/// Viewer samples returned at most per request; longer ranges are thinned evenly.
+const MAX_VIEWER_POINTS: u32 = 2_000;
+
+#[derive(Serialize)]
+struct ViewerSeries {
+    stream_id: ChannelId,
+    from: Timestamp,
+    to: Timestamp,
+    samples: Vec<ViewerSample>,
+}
+
+async fn stream_viewers(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    p: Params,
+) -> Result<Json<ViewerSeries>, ApiError> {
+    let p = params(p)?;
+    let (from, to) = range(&p)?;
+    let (id, _) = known_stream(&state, &id).await?;
+    let samples = state
+        .store
+        .viewers(&id, from, to, MAX_VIEWER_POINTS)
+        .await?;
+    Ok(Json(ViewerSeries {
+        stream_id: id,
+        from,
+        to,
+        samples,
+    }))
+}
+
+#[derive(Serialize)]
+struct TransactionList {
+    stream_id: ChannelId,
+    from: Timestamp,
+    to: Timestamp,
+    transactions: Vec<TransactionRecord>,
+    summary: MoneySummary,
+}
+
+async fn stream_transactions(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    p: Params,
+) -> Result<Json<TransactionList>, ApiError> {
+    let p = params(p)?;
+    let (from, to) = range(&p)?;
+    let limit = limit(&p, 100, 1_000)?;
+    let (id, _) = known_stream(&state, &id).await?;
+    let (transactions, summary) = state.store.transactions(&id, from, to, limit).await?;
+    Ok(Json(TransactionList {
+        stream_id: id,
+        from,
+        to,
+        transactions,
+        summary,
+    }))
+}
+
+/// Emotes or chatters with their counts over a range.
+#[derive(Serialize)]
+struct TopEntries {
+    stream_id: ChannelId,
+    from: Timestamp,
+    to: Timestamp,
+    #[serde(flatten)]
+    entries: TopField,
+}
+
+/// The list under its resource's name: `emotes` or `chatters`.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+enum TopField {
+    Emotes(Vec<CountEntry>),
+    Chatters(Vec<CountEntry>),
+}
+
+async fn stream_emotes(
+    state: State<AppState>,
+    id: Path<String>,
+    p: Params,
+) -> Result<Json<TopEntries>, ApiError> {
+    top_list(state, id, p, TopList::Emotes).await
+}
+
+async fn stream_chatters(
+    state: State<AppState>,
+    id: Path<String>,
+    p: Params,
+) -> Result<Json<TopEntries>, ApiError> {
+    top_list(state, id, p, TopList::Chatters).await
+}
+
+async fn top_list(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    p: Params,
+    list: TopList,
+) -> Result<Json<TopEntries>, ApiError> {
+    let p = params(p)?;
+    let (from, to) = range(&p)?;
+    let limit = limit(&p, 50, 200)?;
+    let (id, _) = known_stream(&state, &id).await?;
+    let found = state.store.top(&id, list, from, to, limit).await?;
+    let entries = match list {
+        TopList::Emotes => TopField::Emotes(found),
+        TopList::Chatters => TopField::Chatters(found),
+    };
+    Ok(Json(TopEntries {
+        stream_id: id,
+        from,
+        to,
+        entries,
     }))
 }

@@ -9,13 +9,15 @@
 
 mod batch;
 mod error;
+mod read;
 mod sqlite;
 
 use async_trait::async_trait;
-use telemetra_types::{ChannelId, Moment, StreamSummary, Timestamp, WindowMetrics};
+use telemetra_types::{ChannelId, CountEntry, Moment, StreamSummary, Timestamp, WindowMetrics};
 
 pub use batch::{DeadLetter, WriteBatch};
 pub use error::{Error, Result};
+pub use read::{sum_top_lists, MoneySummary, TopList, TransactionRecord, ViewerSample};
 pub use sqlite::SqliteStore;
 
 /// A page of a listing, 1-based.
@@ -59,6 +61,35 @@ pub trait Store: Send + Sync + 'static {
         to: Timestamp,
         limit: u32,
     ) -> Result<Vec<Moment>>;
+
+    /// Viewer samples in `[from, to)`, oldest first, evenly thinned to at most `max_points`.
+    async fn viewers(
+        &self,
+        id: &ChannelId,
+        from: Timestamp,
+        to: Timestamp,
+        max_points: u32,
+    ) -> Result<Vec<ViewerSample>>;
+
+    /// Money events in `[from, to)`, newest first (at most `limit`), and the totals of
+    /// all of them.
+    async fn transactions(
+        &self,
+        id: &ChannelId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> Result<(Vec<TransactionRecord>, MoneySummary)>;
+
+    /// The most frequent emotes or chatters over windows starting in `[from, to)`.
+    async fn top(
+        &self,
+        id: &ChannelId,
+        list: TopList,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<CountEntry>>;
 
     /// Checks that the store answers.
     async fn ping(&self) -> Result<()>;

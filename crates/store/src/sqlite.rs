@@ -10,11 +10,14 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 use telemetra_types::{
-    ChannelId, CountEntry, Moment, MomentType, Severity, StreamState, StreamSummary, Timestamp,
-    WindowMetrics,
+    ChannelId, CountEntry, Moment, MomentType, MoneyByType, Severity, StreamState, StreamSummary,
+    Timestamp, TransactionType, WindowMetrics,
 };
 
-use crate::{Error, Page, Result, Store, WriteBatch};
+use crate::{
+    sum_top_lists, Error, MoneySummary, Page, Result, Store, TopList, TransactionRecord,
+    ViewerSample, WriteBatch,
+};
 
 /// The schema migrations, embedded in the binary at build time.
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -59,7 +62,7 @@ const WINDOW_COLUMNS: &str =
     "stream_id, window_start, window_end, message_count, messages_per_min, \
     unique_chatters, emote_count, sentiment_score, positive_count, neutral_count, negative_count, \
     top_emotes, top_chatters, viewer_last, viewer_min, viewer_max, viewer_avg, transaction_count, \
-    transaction_amount, is_final";
+    transaction_amount, money_by_type, is_final";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -75,8 +78,8 @@ impl Store for SqliteStore {
                 "INSERT INTO chat_summary_minute (stream_id, window_start, window_end, \"timestamp\", \
                  message_count, messages_per_min, unique_chatters, emote_count, sentiment_score, \
                  positive_count, neutral_count, negative_count, top_emotes, top_chatters, viewer_last, \
-                 viewer_min, viewer_max, viewer_avg, transaction_count, transaction_amount, is_final) \
-                 VALUES (?1, ?2, ?3, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) \
+                 viewer_min, viewer_max, viewer_avg, transaction_count, transaction_amount, money_by_type, is_final) \
+                 VALUES (?1, ?2, ?3, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?21, ?20) \
                  ON CONFLICT (stream_id, window_start) DO UPDATE SET \
                  window_end = excluded.window_end, message_count = excluded.message_count, \
                  messages_per_min = excluded.messages_per_min, unique_chatters = excluded.unique_chatters, \
@@ -86,7 +89,8 @@ impl Store for SqliteStore {
                  top_chatters = excluded.top_chatters, viewer_last = excluded.viewer_last, \
                  viewer_min = excluded.viewer_min, viewer_max = excluded.viewer_max, \
                  viewer_avg = excluded.viewer_avg, transaction_count = excluded.transaction_count, \
-                 transaction_amount = excluded.transaction_amount, is_final = excluded.is_final \
+                 transaction_amount = excluded.transaction_amount, money_by_type = excluded.money_by_type, \
+                 is_final = excluded.is_final \
                  WHERE chat_summary_minute.is_final = 0 OR excluded.is_final = 1",
             )
             .bind(w.stream_id.as_str())
@@ -109,6 +113,7 @@ impl Store for SqliteStore {
             .bind(w.transaction_count as i64)
             .bind(w.transaction_amount)
             .bind(w.is_final)
+            .bind(serde_json::to_string(&w.money_by_type).expect("money totals always serialize"))
             .execute(&mut *tx)
             .await
             .map_err(fail)?;
@@ -305,6 +310,157 @@ impl Store for SqliteStore {
         rows.iter().map(moment_from_row).collect()
     }
 
+    async fn viewers(
+        &self,
+        id: &ChannelId,
+        from: Timestamp,
+        to: Timestamp,
+        max_points: u32,
+    ) -> Result<Vec<ViewerSample>> {
+        let read = |source| Error::Read {
+            what: "viewer samples",
+            source,
+        };
+        let (from, to) = (from.to_rfc3339(), to.to_rfc3339());
+        let total: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM viewer_timeseries WHERE stream_id = ?1 AND \"timestamp\" >= ?2 AND \"timestamp\" < ?3",
+        )
+        .bind(id.as_str())
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(read)?;
+        // Keep every n-th sample so a day of 5-second samples stays a chartable size.
+        let step = (total + i64::from(max_points.max(1)) - 1) / i64::from(max_points.max(1));
+        let rows = sqlx::query(
+            "SELECT \"timestamp\", viewer_count, chatter_count FROM ( \
+               SELECT \"timestamp\", viewer_count, chatter_count, \
+                      row_number() OVER (ORDER BY \"timestamp\") - 1 AS n \
+               FROM viewer_timeseries WHERE stream_id = ?1 AND \"timestamp\" >= ?2 AND \"timestamp\" < ?3) \
+             WHERE n % ?4 = 0 ORDER BY \"timestamp\"",
+        )
+        .bind(id.as_str())
+        .bind(&from)
+        .bind(&to)
+        .bind(step.max(1))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(read)?;
+        const V: &str = "viewer sample";
+        rows.iter()
+            .map(|row| {
+                Ok(ViewerSample {
+                    timestamp: time(row, V, "timestamp")?,
+                    viewer_count: count(row, V, "viewer_count")?,
+                    chatter_count: opt_count(row, V, "chatter_count")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn transactions(
+        &self,
+        id: &ChannelId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> Result<(Vec<TransactionRecord>, MoneySummary)> {
+        let read = |source| Error::Read {
+            what: "transactions",
+            source,
+        };
+        let (from, to) = (from.to_rfc3339(), to.to_rfc3339());
+        let rows = sqlx::query(
+            "SELECT transaction_id, \"timestamp\", transaction_type, amount, currency, username, tier, \"count\" \
+             FROM transactions WHERE stream_id = ?1 AND \"timestamp\" >= ?2 AND \"timestamp\" < ?3 \
+             ORDER BY \"timestamp\" DESC, transaction_id LIMIT ?4",
+        )
+        .bind(id.as_str())
+        .bind(&from)
+        .bind(&to)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(read)?;
+        const T: &str = "transaction";
+        let records = rows
+            .iter()
+            .map(|row| {
+                Ok(TransactionRecord {
+                    transaction_id: get(row, T, "transaction_id")?,
+                    timestamp: time(row, T, "timestamp")?,
+                    transaction_type: transaction_type(get(row, T, "transaction_type")?)?,
+                    amount: get(row, T, "amount")?,
+                    currency: get(row, T, "currency")?,
+                    username: get(row, T, "username")?,
+                    tier: get(row, T, "tier")?,
+                    count: opt_count(row, T, "count")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let totals = sqlx::query(
+            "SELECT transaction_type, count(*) AS n, sum(amount) AS total FROM transactions \
+             WHERE stream_id = ?1 AND \"timestamp\" >= ?2 AND \"timestamp\" < ?3 GROUP BY transaction_type",
+        )
+        .bind(id.as_str())
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(read)?;
+        let mut summary = MoneySummary::default();
+        for row in &totals {
+            let t = MoneyByType {
+                transaction_type: transaction_type(get(row, T, "transaction_type")?)?,
+                count: count(row, T, "n")?,
+                total: cents(get(row, T, "total")?),
+            };
+            summary.count += t.count;
+            summary.total = cents(summary.total + t.total);
+            summary.by_type.push(t);
+        }
+        summary.by_type.sort_by_key(|t| {
+            TransactionType::ALL
+                .iter()
+                .position(|x| *x == t.transaction_type)
+        });
+        Ok((records, summary))
+    }
+
+    async fn top(
+        &self,
+        id: &ChannelId,
+        list: TopList,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<CountEntry>> {
+        let column = list.column();
+        let rows = sqlx::query(&format!(
+            "SELECT window_start, window_end, {column} FROM chat_summary_minute \
+             WHERE stream_id = ?1 AND window_start >= ?2 AND window_start < ?3 ORDER BY window_start"
+        ))
+        .bind(id.as_str())
+        .bind(from.to_rfc3339())
+        .bind(to.to_rfc3339())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|source| Error::Read { what: "top lists", source })?;
+        const W: &str = "window";
+        let windows = rows
+            .iter()
+            .map(|row| {
+                Ok((
+                    time(row, W, "window_start")?,
+                    time(row, W, "window_end")?,
+                    entries(row, W, column)?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(sum_top_lists(windows, limit as usize))
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)
@@ -325,6 +481,14 @@ const STREAM_SUMMARY: &str =
     (SELECT c.messages_per_min FROM chat_summary_minute c WHERE c.stream_id = s.stream_id \
         AND c.window_end > s.last_seen ORDER BY c.window_end LIMIT 1) AS chat_rate \
     FROM streams s";
+
+fn transaction_type(s: String) -> Result<TransactionType> {
+    serde_json::from_value(serde_json::Value::String(s)).map_err(|e| corrupt("transaction", e))
+}
+
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
 
 fn to_json(entries: &[CountEntry]) -> String {
     serde_json::to_string(entries).expect("count entries always serialize")
@@ -403,6 +567,10 @@ fn window_from_row(row: &SqliteRow) -> Result<WindowMetrics> {
         viewer_avg: get(row, W, "viewer_avg")?,
         transaction_count: count(row, W, "transaction_count")?,
         transaction_amount: get(row, W, "transaction_amount")?,
+        money_by_type: {
+            let s: String = get(row, W, "money_by_type")?;
+            serde_json::from_str(&s).map_err(|e| corrupt(W, format!("money_by_type: {e}")))?
+        },
         is_final: get(row, W, "is_final")?,
     })
 }

@@ -122,3 +122,111 @@ async fn current_window_is_the_one_ending_soonest_after_the_latest_event() {
         .unwrap();
     assert_eq!(streams[0].chat_rate, Some(current.messages_per_min));
 }
+
+#[tokio::test]
+async fn viewer_series_is_thinned_and_money_is_summed_by_type() {
+    use telemetra_store::TopList;
+    use telemetra_types::{CountEntry, Transaction, TransactionType};
+    let (_dir, store) = open().await;
+    let id = ChannelId::parse("demo").unwrap();
+    let viewers = (0..100)
+        .map(|i| ViewerCount {
+            event_id: format!("v{i}"),
+            channel: id.clone(),
+            viewer_count: i,
+            timestamp: Timestamp(i as i64 * 5_000),
+            chatter_count: None,
+        })
+        .collect();
+    let tx = |n: u32, t: TransactionType, amount: f64| Transaction {
+        transaction_id: format!("t{n}"),
+        channel: id.clone(),
+        transaction_type: t,
+        amount,
+        timestamp: Timestamp(i64::from(n) * 1_000),
+        currency: None,
+        username: None,
+        tier: None,
+        count: None,
+    };
+    let transactions = vec![
+        tx(1, TransactionType::Donation, 10.10),
+        tx(2, TransactionType::Donation, 0.20),
+        tx(3, TransactionType::Bits, 1.00),
+    ];
+    let mut w1 = window(0, 5, true);
+    w1.top_emotes = vec![CountEntry {
+        name: "Kappa".into(),
+        count: 4,
+    }];
+    let mut w2 = window(10_000, 5, true); // overlaps w1: not added again
+    w2.top_emotes = vec![CountEntry {
+        name: "Kappa".into(),
+        count: 9,
+    }];
+    let mut w3 = window(60_000, 5, true);
+    w3.top_emotes = vec![
+        CountEntry {
+            name: "Kappa".into(),
+            count: 1,
+        },
+        CountEntry {
+            name: "LUL".into(),
+            count: 2,
+        },
+    ];
+    let batch = WriteBatch {
+        viewers,
+        transactions,
+        windows: vec![w1, w2, w3],
+        ..Default::default()
+    };
+    store.write(&batch).await.unwrap();
+
+    let all = store
+        .viewers(&id, Timestamp(0), Timestamp(1_000_000), 1_000)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 100);
+    let thin = store
+        .viewers(&id, Timestamp(0), Timestamp(1_000_000), 30)
+        .await
+        .unwrap();
+    assert!(thin.len() <= 30 && thin.len() >= 20, "{}", thin.len());
+    assert!(thin.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
+
+    let (rows, summary) = store
+        .transactions(&id, Timestamp(0), Timestamp(1_000_000), 2)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2, "limit applies to the rows");
+    assert_eq!(rows[0].transaction_id, "t3", "newest first");
+    assert_eq!(
+        (summary.count, summary.total),
+        (3, 11.30),
+        "summary covers the whole range"
+    );
+    assert_eq!(
+        summary.by_type[0].transaction_type,
+        TransactionType::Donation
+    );
+    assert_eq!(summary.by_type[0].total, 10.30);
+
+    let emotes = store
+        .top(&id, TopList::Emotes, Timestamp(0), Timestamp(1_000_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        emotes,
+        vec![
+            CountEntry {
+                name: "Kappa".into(),
+                count: 5
+            },
+            CountEntry {
+                name: "LUL".into(),
+                count: 2
+            }
+        ]
+    );
+}

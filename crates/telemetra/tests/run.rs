@@ -48,6 +48,37 @@ async fn live_windows_websocket_updates_and_a_detected_chat_burst() {
         assert!(w["unique_chatters"].as_u64().unwrap() <= count);
         assert!(w["viewer_last"].is_u64(), "{w}");
     }
+    let top = streams[0]["stream_id"].as_str().unwrap();
+    let viewers = get_json(&server.url(&format!("/api/v1/streams/{top}/viewers")), 200).await;
+    assert!(
+        !viewers["samples"].as_array().unwrap().is_empty(),
+        "{viewers}"
+    );
+    let emotes = get_json(
+        &server.url(&format!("/api/v1/streams/{top}/emotes?limit=5")),
+        200,
+    )
+    .await;
+    let emotes = emotes["emotes"].as_array().unwrap();
+    assert!(!emotes.is_empty() && emotes.len() <= 5, "{emotes:?}");
+    let chatters = get_json(&server.url(&format!("/api/v1/streams/{top}/chatters")), 200).await;
+    assert!(
+        chatters["chatters"][0]["count"].as_u64().unwrap() >= 1,
+        "{chatters}"
+    );
+    let money = get_json(
+        &server.url(&format!("/api/v1/streams/{top}/transactions")),
+        200,
+    )
+    .await;
+    let summary = &money["summary"];
+    let by_type = summary["by_type"].as_array().unwrap();
+    assert!(summary["count"].as_u64().unwrap() >= 1, "{money}");
+    let sum: f64 = by_type.iter().map(|t| t["total"].as_f64().unwrap()).sum();
+    assert!(
+        (sum - summary["total"].as_f64().unwrap()).abs() < 0.01,
+        "{summary}"
+    );
 
     // A WebSocket client gets a snapshot, then at least two live updates quickly.
     let (mut ws, _) =
@@ -150,6 +181,17 @@ async fn bad_requests_get_clear_json_errors() {
         ),
         ("/api/v1/streams/pixelqueen/moments?limit=0", 400, "`limit`"),
         ("/api/v1/streams?page_size=100000", 400, "`page_size`"),
+        (
+            "/api/v1/streams/pixelqueen/transactions?limit=5000",
+            400,
+            "`limit`",
+        ),
+        (
+            "/api/v1/streams/pixelqueen/viewers?to=2025-10-16",
+            400,
+            "invalid `to`",
+        ),
+        ("/api/v1/streams/Bad/emotes", 400, "invalid stream id"),
         ("/api/v1/nothing-here", 404, "no such endpoint"),
     ];
     // Let the channel exist first so range errors are not masked by a 404.

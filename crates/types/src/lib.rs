@@ -22,7 +22,8 @@ pub use event::{
     ViewerCount,
 };
 pub use output::{
-    CountEntry, Moment, MomentType, Severity, StreamState, StreamSummary, WindowMetrics,
+    CountEntry, Moment, MomentType, MoneyByType, Severity, StreamState, StreamSummary,
+    WindowMetrics,
 };
 pub use rejected::{RejectReason, Rejected};
 pub use time::{now_ms, Timestamp};

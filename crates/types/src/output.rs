@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ChannelId, Timestamp};
+use crate::{ChannelId, Timestamp, TransactionType};
 
 /// A name with a count: one entry of a top list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,8 +58,22 @@ pub struct WindowMetrics {
     pub transaction_count: u64,
     /// Sum of money event amounts.
     pub transaction_amount: f64,
+    /// Money events and their sum per transaction type (types with none are left out).
+    #[serde(default)]
+    pub money_by_type: Vec<MoneyByType>,
     /// Whether the watermark has passed the window's end.
     pub is_final: bool,
+}
+
+/// Count and sum of one type of money event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MoneyByType {
+    /// Kind of money event.
+    pub transaction_type: TransactionType,
+    /// How many.
+    pub count: u64,
+    /// Sum of their amounts.
+    pub total: f64,
 }
 
 impl WindowMetrics {
@@ -90,6 +104,7 @@ impl WindowMetrics {
             viewer_avg: None,
             transaction_count: 0,
             transaction_amount: 0.0,
+            money_by_type: Vec::new(),
             is_final,
         }
     }

@@ -35,6 +35,7 @@ CREATE TABLE chat_summary_minute (
     viewer_avg         REAL,
     transaction_count  INTEGER NOT NULL,
     transaction_amount REAL NOT NULL,
+    money_by_type      TEXT NOT NULL,
     is_final           INTEGER NOT NULL,
     PRIMARY KEY (stream_id, window_start)
 );
