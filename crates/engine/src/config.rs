@@ -15,8 +15,24 @@ pub struct EngineConfig {
     pub idle_timeout_ms: i64,
     /// Events more than this far ahead of the wall clock are refused.
     pub max_skew_ms: i64,
+    /// What to do with events older than the watermark.
+    pub late_policy: LatePolicy,
+    /// With [`LatePolicy::Correct`], how far behind the watermark an event may be and
+    /// still correct its final windows; older ones are dropped.
+    pub correction_horizon_ms: i64,
     /// Moment detection.
     pub moments: MomentConfig,
+}
+
+/// What happens to an event older than the watermark (its windows may be final).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LatePolicy {
+    /// Count it and drop it, as Spark Structured Streaming does.
+    Drop,
+    /// Apply it and emit the affected final windows again with corrected values,
+    /// within the correction horizon. Final results then do not depend on arrival order.
+    Correct,
 }
 
 /// Moment detection settings.
@@ -40,6 +56,8 @@ impl Default for EngineConfig {
             lateness_ms: 10_000,
             idle_timeout_ms: 30_000,
             max_skew_ms: 300_000,
+            late_policy: LatePolicy::Correct,
+            correction_horizon_ms: 600_000,
             moments: MomentConfig::default(),
         }
     }
@@ -108,6 +126,7 @@ impl EngineConfig {
             ("allowed lateness", self.lateness_ms),
             ("idle timeout", self.idle_timeout_ms),
             ("maximum skew", self.max_skew_ms),
+            ("correction horizon", self.correction_horizon_ms),
         ] {
             if value < 0 {
                 return Err(ConfigError::Negative { name, value });

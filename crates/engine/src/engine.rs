@@ -7,8 +7,8 @@ use telemetra_types::{
 };
 
 use crate::aggregate::{merge_window, Pane};
-use crate::moments::{is_complete, raid_moment, SpikeDetector};
-use crate::{stream, ConfigError, EngineConfig, WatermarkTracker, WindowSpec};
+use crate::moments::{is_complete, raid_moment, MomentDetector};
+use crate::{stream, ConfigError, EngineConfig, LatePolicy, WatermarkTracker, WindowSpec};
 
 /// Something the engine produced, for the store and the live hub.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,8 +30,12 @@ pub enum Output {
 pub enum Verdict {
     /// Counted in its windows.
     Applied,
-    /// Older than the watermark: its windows are already final, so it was not counted
-    /// in them (its raw fact and lifecycle effect are still recorded).
+    /// Older than the watermark and applied as a correction: the final windows it
+    /// belongs to were emitted again with it counted.
+    Corrected,
+    /// Older than the watermark and dropped (policy `drop`, or beyond the correction
+    /// horizon): its windows do not count it. Its raw fact and lifecycle effect are
+    /// still recorded.
     Late,
     /// Too far ahead of the wall clock: refused entirely, watermark untouched.
     TooFarAhead,
@@ -42,8 +46,10 @@ pub enum Verdict {
 pub struct EngineStats {
     /// Events counted in windows.
     pub applied: u64,
-    /// Late events.
+    /// Events older than the watermark (corrected or dropped).
     pub late: u64,
+    /// Late events applied as corrections.
+    pub corrected: u64,
     /// Events refused as too far ahead.
     pub too_far_ahead: u64,
     /// Final windows emitted.
@@ -59,7 +65,7 @@ struct ChannelState {
     next_final: Option<i64>,
     /// Lowest pane changed since the last running emission.
     dirty_from: Option<i64>,
-    detector: SpikeDetector,
+    detector: MomentDetector,
     stream: StreamState,
     stream_dirty: bool,
 }
@@ -111,7 +117,7 @@ impl Engine {
                 first_event_ms: t,
                 next_final: None,
                 dirty_from: None,
-                detector: SpikeDetector::default(),
+                detector: MomentDetector::default(),
                 stream: stream::new_state(channel, event.timestamp()),
                 stream_dirty: true,
             };
@@ -139,11 +145,34 @@ impl Engine {
             ch.stream_dirty = true;
         }
 
-        if self.watermark.current().is_some_and(|wm| t < wm) {
-            self.stats.late += 1;
-            return Verdict::Late;
-        }
         let pane = self.spec.pane_of(t);
+        if let Some(wm) = self.watermark.current().filter(|wm| t < *wm) {
+            self.stats.late += 1;
+            let correct = self.cfg.late_policy == LatePolicy::Correct
+                && t >= wm.saturating_sub(self.cfg.correction_horizon_ms);
+            if !correct {
+                return Verdict::Late;
+            }
+            // Panes within the horizon are kept after their windows close (see
+            // `finalize_through`), so the corrected windows are recomputed exactly.
+            ch.panes.entry(pane).or_default().add(event);
+            let next_final = ch.next_final.unwrap_or(i64::MIN);
+            let k = self.spec.panes_per_window();
+            for q in self.spec.windows_of(t).filter(|q| *q < next_final) {
+                let panes = ch.panes.range(q..q + k).map(|(_, p)| p);
+                let w = merge_window(
+                    channel,
+                    self.spec.pane_start(q),
+                    self.spec.window_end(q),
+                    panes,
+                    true,
+                );
+                self.out.push(Output::Window(w));
+            }
+            ch.dirty_from = Some(ch.dirty_from.map_or(pane, |d| d.min(pane)));
+            self.stats.corrected += 1;
+            return Verdict::Corrected;
+        }
         ch.panes.entry(pane).or_default().add(event);
         ch.first_event_ms = ch.first_event_ms.min(t);
         ch.dirty_from = Some(ch.dirty_from.map_or(pane, |d| d.min(pane)));
@@ -155,13 +184,13 @@ impl Engine {
     pub fn advance(&mut self, now_ms: i64) {
         if let Some(wm) = self.watermark.update(now_ms) {
             let last = self.spec.last_final_start(wm);
-            self.finalize_through(|_| Some(last));
+            self.finalize_through(|_| Some(last), Some(wm));
         }
     }
 
     /// End of input: every window becomes final, and every channel's state is emitted.
     pub fn close_all(&mut self) {
-        self.finalize_through(|ch| ch.panes.keys().next_back().copied());
+        self.finalize_through(|ch| ch.panes.keys().next_back().copied(), None);
         if let Some(max_end) = self.channels.values().map(|c| c.stream.last_seen.0).max() {
             self.watermark
                 .force(max_end.saturating_add(self.cfg.window_ms));
@@ -221,8 +250,20 @@ impl Engine {
     }
 
     /// Finalizes, per channel, every window starting at or before the pane `last(ch)`.
-    fn finalize_through(&mut self, last: impl Fn(&ChannelState) -> Option<i64>) {
+    /// `wm` is the watermark that made them final (`None` at the end of input, when
+    /// nothing can correct them any more).
+    fn finalize_through(&mut self, last: impl Fn(&ChannelState) -> Option<i64>, wm: Option<i64>) {
         let k = self.spec.panes_per_window();
+        // Panes a correction within the horizon may still need.
+        let keep_from = match (self.cfg.late_policy, wm) {
+            (LatePolicy::Correct, Some(wm)) => Some(
+                self.spec
+                    .pane_of(wm.saturating_sub(self.cfg.correction_horizon_ms))
+                    - k
+                    + 1,
+            ),
+            _ => None,
+        };
         for (id, ch) in self.channels.iter_mut() {
             let (Some(last), Some(&first)) = (last(ch), ch.panes.keys().next()) else {
                 continue;
@@ -242,7 +283,7 @@ impl Engine {
                 let panes = ch.panes.range(q..q + k).map(|(_, p)| p);
                 let w = merge_window(id, self.spec.pane_start(q), end, panes, true);
                 if is_complete(&w, ch.first_event_ms) {
-                    if let Some(m) = ch
+                    for m in ch
                         .detector
                         .observe(&self.cfg.moments, &w, self.spec.slide_ms)
                     {
@@ -260,8 +301,10 @@ impl Engine {
             let next = q.min(last + 1);
             let next = ch.next_final.map_or(next, |n| n.max(next));
             ch.next_final = Some(next);
-            // Every window containing a pane before `next` is final: the pane is done.
-            ch.panes = ch.panes.split_off(&next);
+            // Every window containing a pane before `next` is final: unless a correction
+            // may still need it, the pane is done.
+            let keep = keep_from.map_or(next, |h| h.min(next));
+            ch.panes = ch.panes.split_off(&keep);
         }
     }
 }

@@ -23,7 +23,7 @@ mod window;
 #[cfg(test)]
 mod tests;
 
-pub use config::{ConfigError, EngineConfig, MomentConfig};
+pub use config::{ConfigError, EngineConfig, LatePolicy, MomentConfig};
 pub use engine::{Engine, EngineStats, Output, Verdict};
 pub use watermark::WatermarkTracker;
 pub use window::WindowSpec;

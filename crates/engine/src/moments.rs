@@ -1,4 +1,12 @@
 //! Moment detection: rolling baselines over final windows, z-scores, episodes.
+//!
+//! Each channel has one [`Baseline`] per watched metric. A final, complete window is
+//! scored against the mean and standard deviation of the last `history` windows;
+//! |z| at or above the threshold opens a moment. One burst spans several overlapping
+//! windows, so hysteresis makes it one moment: once an episode is open, |z| must fall
+//! below `z_rearm` before another can open. Overlapping sliding windows are strongly
+//! correlated, which makes their sample deviation too small; each metric therefore
+//! floors the deviation at a scale natural to it (see [`Metric::std_floor`]).
 
 use std::collections::VecDeque;
 
@@ -7,43 +15,92 @@ use telemetra_types::{Moment, MomentType, Severity, StreamMeta, Timestamp, Windo
 
 use crate::MomentConfig;
 
-/// Detects chat spikes on one channel from its final windows, in window order.
-///
-/// The baseline is the mean and standard deviation of the last `history` complete
-/// windows. Overlapping sliding windows are strongly correlated, which makes their
-/// sample deviation too small, so the deviation is floored at the Poisson deviation
-/// of the mean count (`sqrt(mean)`): chat messages arrive roughly as a Poisson process.
-/// One burst spans several overlapping windows; hysteresis makes it one moment: after a
-/// moment opens, |z| must fall below `z_rearm` before another can.
+/// A window metric that moments are detected on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// Chat messages in the window: `chat_spike`.
+    Chat,
+    /// Mean viewer count: `viewer_spike` and `viewer_drop`.
+    Viewers,
+    /// Money in the window: `donation_burst`.
+    Money,
+    /// Mean message sentiment: `sentiment_shift`, either way.
+    Sentiment,
+}
+
+impl Metric {
+    const ALL: [Metric; 4] = [
+        Metric::Chat,
+        Metric::Viewers,
+        Metric::Money,
+        Metric::Sentiment,
+    ];
+
+    fn value(self, w: &WindowMetrics) -> Option<f64> {
+        match self {
+            Metric::Chat => Some(w.message_count as f64),
+            Metric::Viewers => w.viewer_avg,
+            Metric::Money => Some(w.transaction_amount),
+            Metric::Sentiment => w.sentiment_score,
+        }
+    }
+
+    /// The smallest deviation believed, given the baseline mean.
+    ///
+    /// Chat arrives roughly as a Poisson process (deviation `sqrt(mean)`); viewer
+    /// counts drift a few percent without anything happening; money is heavy-tailed
+    /// (one large donation is not a burst); sentiment means move by a few hundredths.
+    fn std_floor(self, mean: f64) -> f64 {
+        match self {
+            Metric::Chat => mean.sqrt().max(1.0),
+            Metric::Viewers => (mean.abs() * 0.05).max(1.0),
+            Metric::Money => mean.abs().max(5.0),
+            Metric::Sentiment => 0.05,
+        }
+    }
+
+    /// The moment a standard score opens, if any.
+    fn moment_type(self, z: f64, threshold: f64) -> Option<MomentType> {
+        match self {
+            Metric::Chat if z >= threshold => Some(MomentType::ChatSpike),
+            Metric::Viewers if z >= threshold => Some(MomentType::ViewerSpike),
+            Metric::Viewers if z <= -threshold => Some(MomentType::ViewerDrop),
+            Metric::Money if z >= threshold => Some(MomentType::DonationBurst),
+            Metric::Sentiment if z.abs() >= threshold => Some(MomentType::SentimentShift),
+            _ => None,
+        }
+    }
+}
+
+/// The rolling baseline of one metric on one channel.
 #[derive(Clone, Debug, Default)]
-pub struct SpikeDetector {
+pub struct Baseline {
     history: VecDeque<f64>,
     in_episode: bool,
 }
 
-impl SpikeDetector {
-    /// Scores a final window and returns a moment if one opens.
-    pub fn observe(
+impl Baseline {
+    /// Scores `value` and returns the standard score and baseline mean when a moment
+    /// opens, then adds the value to the history.
+    fn observe(
         &mut self,
         cfg: &MomentConfig,
-        w: &WindowMetrics,
-        slide_ms: i64,
-    ) -> Option<Moment> {
-        let value = w.message_count as f64;
+        metric: Metric,
+        value: f64,
+    ) -> Option<(MomentType, f64, f64)> {
         let mut opened = None;
         if self.history.len() >= cfg.min_history {
             let n = self.history.len() as f64;
             let mean = self.history.iter().sum::<f64>() / n;
             let var = self.history.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-            let std = var.sqrt().max(mean.sqrt()).max(1.0);
-            let z = (value - mean) / std;
+            let z = (value - mean) / var.sqrt().max(metric.std_floor(mean));
             if self.in_episode {
-                if z < cfg.z_rearm {
+                if z.abs() < cfg.z_rearm {
                     self.in_episode = false;
                 }
-            } else if z >= cfg.z_threshold {
+            } else if let Some(kind) = metric.moment_type(z, cfg.z_threshold) {
                 self.in_episode = true;
-                opened = Some(chat_spike(w, z, value, mean, slide_ms));
+                opened = Some((kind, z, mean));
             }
         }
         self.history.push_back(value);
@@ -54,7 +111,31 @@ impl SpikeDetector {
     }
 }
 
+/// All baselines of one channel.
+#[derive(Clone, Debug, Default)]
+pub struct MomentDetector {
+    baselines: [Baseline; 4],
+}
+
+impl MomentDetector {
+    /// Scores a final, complete window (windows must come in start order) and returns
+    /// the moments it opens.
+    pub fn observe(&mut self, cfg: &MomentConfig, w: &WindowMetrics, slide_ms: i64) -> Vec<Moment> {
+        let mut opened = Vec::new();
+        for (metric, baseline) in Metric::ALL.into_iter().zip(self.baselines.iter_mut()) {
+            let Some(value) = metric.value(w) else {
+                continue;
+            };
+            if let Some((kind, z, mean)) = baseline.observe(cfg, metric, value) {
+                opened.push(statistical_moment(w, kind, z, value, mean, slide_ms));
+            }
+        }
+        opened
+    }
+}
+
 fn severity(z: f64) -> Severity {
+    let z = z.abs();
     if z >= 6.0 {
         Severity::High
     } else if z >= 4.5 {
@@ -64,35 +145,61 @@ fn severity(z: f64) -> Severity {
     }
 }
 
-fn chat_spike(w: &WindowMetrics, z: f64, value: f64, baseline: f64, slide_ms: i64) -> Moment {
-    let window_ms = w.window_end.0 - w.window_start.0;
+fn statistical_moment(
+    w: &WindowMetrics,
+    kind: MomentType,
+    z: f64,
+    value: f64,
+    baseline: f64,
+    slide_ms: i64,
+) -> Moment {
+    let window_ms = (w.window_end.0 - w.window_start.0).max(1);
     let per_min = |count: f64| count * 60_000.0 / window_ms as f64;
-    let ratio = if baseline > 0.0 {
+    let ratio = if baseline.abs() > f64::EPSILON {
         value / baseline
     } else {
         f64::INFINITY
     };
-    // The newest pane is what pushed the window over: date the moment there.
-    let at = w.window_end.0 - slide_ms;
-    Moment {
-        moment_id: format!("{}-chat_spike-{}", w.stream_id, w.window_start.0),
-        stream_id: w.stream_id.clone(),
-        timestamp: Timestamp(at),
-        moment_type: telemetra_types::MomentType::ChatSpike,
-        description: format!(
+    let description = match kind {
+        MomentType::ChatSpike => format!(
             "Chat exploded: {:.0} messages/min, {:.1}x the usual {:.0}",
             per_min(value),
             ratio,
             per_min(baseline)
         ),
+        MomentType::ViewerSpike => {
+            format!("Viewers jumped to {value:.0}, up from about {baseline:.0}")
+        }
+        MomentType::ViewerDrop => {
+            format!("Viewers fell to {value:.0}, down from about {baseline:.0}")
+        }
+        MomentType::DonationBurst => {
+            format!("Money is pouring in: ${value:.2} in a minute, against about ${baseline:.2} usually")
+        }
+        MomentType::SentimentShift if value >= baseline => {
+            format!("Chat mood lifted: sentiment {value:+.2} against a usual {baseline:+.2}")
+        }
+        MomentType::SentimentShift => {
+            format!("Chat mood soured: sentiment {value:+.2} against a usual {baseline:+.2}")
+        }
+        MomentType::RaidIncoming => unreachable!("raids are not statistical moments"),
+    };
+    // The newest pane is what pushed the window over: date the moment there.
+    let at = w.window_end.0 - slide_ms;
+    Moment {
+        moment_id: format!("{}-{}-{}", w.stream_id, kind.as_str(), w.window_start.0),
+        stream_id: w.stream_id.clone(),
+        timestamp: Timestamp(at),
+        moment_type: kind,
+        description,
         severity: severity(z),
         z_score: Some(round2(z)),
-        value: Some(value),
+        value: Some(round2(value)),
         baseline: Some(round2(baseline)),
         metadata: json!({
-            "metric": "message_count",
             "window_start": w.window_start,
             "window_end": w.window_end,
+            "message_count": w.message_count,
             "unique_chatters": w.unique_chatters,
         }),
     }
@@ -149,14 +256,14 @@ mod tests {
     #[test]
     fn one_burst_over_overlapping_windows_is_one_moment() {
         let cfg = MomentConfig::default();
-        let mut d = SpikeDetector::default();
+        let mut d = MomentDetector::default();
         let counts = [
             100, 104, 97, 101, 99, 103, 98, 100, 250, 400, 420, 410, 300, 180, 100, 98, 102,
         ];
         let moments: Vec<Moment> = counts
             .iter()
             .enumerate()
-            .filter_map(|(i, &c)| d.observe(&cfg, &window(i as i64 * 10_000, c), 10_000))
+            .flat_map(|(i, &c)| d.observe(&cfg, &window(i as i64 * 10_000, c), 10_000))
             .collect();
         assert_eq!(moments.len(), 1, "{moments:?}");
         let m = &moments[0];
@@ -169,11 +276,11 @@ mod tests {
     #[test]
     fn nothing_fires_before_the_minimum_history() {
         let cfg = MomentConfig::default();
-        let mut d = SpikeDetector::default();
+        let mut d = MomentDetector::default();
         let fired = [10, 10, 10, 10, 500]
             .iter()
             .enumerate()
-            .filter_map(|(i, &c)| d.observe(&cfg, &window(i as i64 * 10_000, c), 10_000))
+            .flat_map(|(i, &c)| d.observe(&cfg, &window(i as i64 * 10_000, c), 10_000))
             .count();
         assert_eq!(fired, 0);
     }
@@ -181,13 +288,13 @@ mod tests {
     #[test]
     fn a_second_burst_after_calm_is_a_new_moment() {
         let cfg = MomentConfig::default();
-        let mut d = SpikeDetector::default();
+        let mut d = MomentDetector::default();
         let mut counts = vec![100; 8];
         counts.extend([400, 100, 100, 100, 100, 100, 100, 100, 100, 100, 500]);
         let fired = counts
             .iter()
             .enumerate()
-            .filter_map(|(i, &c)| d.observe(&cfg, &window(i as i64 * 10_000, c), 10_000))
+            .flat_map(|(i, &c)| d.observe(&cfg, &window(i as i64 * 10_000, c), 10_000))
             .count();
         assert_eq!(fired, 2);
     }

@@ -5,7 +5,7 @@ use telemetra_types::{
     WindowMetrics,
 };
 
-use crate::{Engine, EngineConfig, Output, Verdict};
+use crate::{Engine, EngineConfig, LatePolicy, Output, Verdict};
 
 const NOW: i64 = 2_000_000_000_000; // wall clock far after the test event times
 
@@ -53,6 +53,14 @@ fn engine() -> Engine {
     Engine::new(EngineConfig::default()).unwrap()
 }
 
+fn dropping_engine() -> Engine {
+    Engine::new(EngineConfig {
+        late_policy: LatePolicy::Drop,
+        ..EngineConfig::default()
+    })
+    .unwrap()
+}
+
 #[test]
 fn event_on_a_boundary_belongs_to_the_windows_starting_there() {
     let mut e = engine();
@@ -90,8 +98,8 @@ fn windows_become_final_only_when_the_watermark_passes_their_end() {
 }
 
 #[test]
-fn late_event_is_counted_as_late_and_changes_no_final_window() {
-    let mut e = engine();
+fn with_drop_policy_a_late_event_is_counted_and_changes_no_final_window() {
+    let mut e = dropping_engine();
     e.process(0, &chat("a", "u1", 5_000, &[]), NOW);
     e.process(0, &chat("a", "u1", 100_000, &[]), NOW);
     e.advance(NOW); // watermark 90 000
@@ -211,7 +219,7 @@ fn running_values_are_published_before_windows_are_final() {
 
 #[test]
 fn finalized_panes_are_released() {
-    let mut e = engine();
+    let mut e = dropping_engine();
     for i in 0..1_000 {
         e.process(0, &chat("a", "u", i * 1_000, &[]), NOW);
         e.advance(NOW);
@@ -322,4 +330,106 @@ fn an_earlier_event_after_a_watermark_advance_still_opens_its_windows() {
     let w = window_at(&out, "a", 30_000);
     assert_eq!((w.message_count, w.unique_chatters), (1, 1));
     assert_eq!(window_at(&out, "a", 80_000).message_count, 2);
+}
+
+#[test]
+fn with_correct_policy_a_late_event_re_emits_its_final_windows() {
+    let mut e = engine();
+    e.process(0, &chat("a", "u1", 5_000, &[]), NOW);
+    e.process(0, &chat("a", "u1", 100_000, &[]), NOW);
+    e.advance(NOW); // watermark 90 000: windows starting at or before 30 000 are final
+    let before = e.drain();
+    assert_eq!(window_at(&before, "a", 0).message_count, 1);
+    assert_eq!(
+        e.process(0, &chat("a", "u9", 6_000, &[]), NOW),
+        Verdict::Corrected
+    );
+    let corrections = e.drain();
+    // The late event is in windows starting at -50 000 .. 0: all final, all re-emitted.
+    let starts: Vec<i64> = final_windows(&corrections)
+        .iter()
+        .map(|w| w.window_start.0)
+        .collect();
+    assert_eq!(starts, [-50_000, -40_000, -30_000, -20_000, -10_000, 0]);
+    let w = window_at(&corrections, "a", 0);
+    assert_eq!(
+        (w.message_count, w.unique_chatters, w.is_final),
+        (2, 2, true)
+    );
+    assert_eq!(e.stats().corrected, 1);
+}
+
+#[test]
+fn corrections_stop_at_the_horizon_and_memory_stays_bounded() {
+    let cfg = EngineConfig {
+        correction_horizon_ms: 60_000,
+        ..EngineConfig::default()
+    };
+    let mut e = Engine::new(cfg).unwrap();
+    for i in 0..1_000 {
+        e.process(0, &chat("a", "u", i * 1_000, &[]), NOW);
+        e.advance(NOW);
+    }
+    // Horizon (6 panes) + one window (6 panes) + the open ones.
+    assert!(e.open_panes() <= 20, "{}", e.open_panes());
+    // Watermark 989 000: 929 000 is within the horizon, 900 000 is not.
+    assert_eq!(
+        e.process(0, &chat("a", "x", 929_000, &[]), NOW),
+        Verdict::Corrected
+    );
+    assert_eq!(
+        e.process(0, &chat("a", "x", 900_000, &[]), NOW),
+        Verdict::Late
+    );
+}
+
+#[test]
+fn final_results_do_not_depend_on_arrival_order_with_corrections() {
+    use telemetra_gen::{GenConfig, Generator};
+    // Events arriving up to 40 s out of order, far beyond the 10 s lateness.
+    let events: Vec<Event> = Generator::new(GenConfig::default()).take(20_000).collect();
+    let mut shuffled = events.clone();
+    let mut seed: u64 = 7;
+    let mut keyed: Vec<(i64, Event)> = shuffled
+        .drain(..)
+        .map(|e| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (e.timestamp().0 + (seed >> 33) as i64 % 40_000, e)
+        })
+        .collect();
+    keyed.sort_by_key(|(k, _)| *k);
+    let run = |input: Vec<Event>| {
+        let mut e = engine();
+        let mut finals = std::collections::BTreeMap::new();
+        for (i, event) in input.iter().enumerate() {
+            e.process(0, event, NOW);
+            if i % 100 == 0 {
+                e.advance(NOW);
+            }
+            for o in e.drain() {
+                if let Output::Window(w) = o {
+                    if w.is_final {
+                        finals.insert((w.stream_id.clone(), w.window_start), w);
+                    }
+                }
+            }
+        }
+        e.close_all();
+        for o in e.drain() {
+            if let Output::Window(w) = o {
+                finals.insert((w.stream_id.clone(), w.window_start), w);
+            }
+        }
+        (finals, e.stats())
+    };
+    let (in_order, _) = run(events);
+    let (out_of_order, stats) = run(keyed.into_iter().map(|(_, e)| e).collect());
+    assert!(
+        stats.corrected > 100,
+        "the test really exercises corrections: {stats:?}"
+    );
+    assert_eq!(in_order.len(), out_of_order.len());
+    for (key, w) in &in_order {
+        assert_eq!(Some(w), out_of_order.get(key), "window {key:?}");
+    }
 }

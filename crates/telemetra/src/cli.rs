@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use telemetra_engine::{EngineConfig, MomentConfig};
+use telemetra_engine::{EngineConfig, LatePolicy, MomentConfig};
 
 /// Real-time analytics for live streams.
 #[derive(Debug, Parser)]
@@ -121,6 +121,13 @@ pub struct EngineArgs {
     /// Events further than this ahead of the wall clock are rejected.
     #[arg(long, env = "TELEMETRA_MAX_SKEW", default_value = "5m", value_parser = duration)]
     pub max_skew: Duration,
+    /// Events older than the watermark: `correct` re-emits their final windows (within
+    /// the correction horizon), `drop` only counts them.
+    #[arg(long, env = "TELEMETRA_LATE_POLICY", default_value = "correct", value_parser = late_policy)]
+    pub late_policy: LatePolicy,
+    /// How far behind the watermark a late event may still correct final windows.
+    #[arg(long, env = "TELEMETRA_CORRECTION_HORIZON", default_value = "10m", value_parser = duration)]
+    pub correction_horizon: Duration,
     /// Partitions of the in-process bus (each has its own watermark).
     #[arg(long, env = "TELEMETRA_PARTITIONS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub partitions: u32,
@@ -139,11 +146,23 @@ impl EngineArgs {
             lateness_ms: ms(self.lateness),
             idle_timeout_ms: ms(self.idle_timeout),
             max_skew_ms: ms(self.max_skew),
+            late_policy: self.late_policy,
+            correction_horizon_ms: ms(self.correction_horizon),
             moments: MomentConfig {
                 z_threshold: self.z_threshold,
                 ..MomentConfig::default()
             },
         }
+    }
+}
+
+fn late_policy(s: &str) -> Result<LatePolicy, String> {
+    match s {
+        "correct" => Ok(LatePolicy::Correct),
+        "drop" => Ok(LatePolicy::Drop),
+        other => Err(format!(
+            "unknown late policy {other:?}: expected `correct` or `drop`"
+        )),
     }
 }
 

@@ -81,7 +81,7 @@ impl Processor {
         };
         let rejected = match decoded {
             Ok(event) => match self.engine.process(partition, &event, now_ms) {
-                Verdict::Applied | Verdict::Late => return,
+                Verdict::Applied | Verdict::Corrected | Verdict::Late => return,
                 Verdict::TooFarAhead => Rejected::new(
                     RejectReason::FutureTimestamp,
                     format!(
