@@ -34,6 +34,9 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Write synthetic events as JSON Lines.
     Generate(GenerateArgs),
+    /// The built-in benchmarks, printing events/s and memory.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +90,34 @@ pub struct GenerateArgs {
     /// Window slide the episodes are timed for.
     #[arg(long, env = "TELEMETRA_SLIDE", default_value = "10s", value_parser = duration)]
     pub slide: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Decoding plus the engine on one core: generated events (JSON bytes in memory)
+    /// through `decode_event` and the engine, windows closing as event time advances.
+    Engine(BenchEngineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchEngineArgs {
+    /// Events per run.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: usize,
+    /// Channels.
+    #[arg(long, default_value_t = 1_000)]
+    pub channels: u32,
+    /// Distinct chatters.
+    #[arg(long, default_value_t = 100_000)]
+    pub users: u64,
+    /// Simulated events per second of event time (sets how many windows close).
+    #[arg(long, default_value_t = 5_000.0)]
+    pub rate: f64,
+    /// Timed runs; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
 /// The synthetic source.

@@ -13,22 +13,47 @@ use crate::{
 pub const MAX_EVENT_BYTES: usize = 64 * 1024;
 
 /// Decodes one message from an input topic.
+///
+/// The hot path of every processor: bytes go straight into the typed struct, with no
+/// intermediate JSON tree. A `type` field is optional on topics and rare, so the
+/// message is parsed a second time, to check it, only when its bytes mention one.
 pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
-    let value = parse_value(Some(topic), raw)?;
+    check_size(Some(topic), raw)?;
     let kind = EventKind::of_topic(topic);
-    match value.get("type") {
-        None => {}
-        Some(Value::String(t)) if t == kind.as_str() => {}
-        Some(other) => {
-            return Err(Rejected::new(
-                RejectReason::SchemaViolation,
-                format!("field `type` is {other} on the {} topic", topic.label()),
-                Some(topic),
-                raw,
-            ))
+    let event = match kind {
+        EventKind::Chat => serde_json::from_slice(raw).map(Event::Chat),
+        EventKind::Viewer => serde_json::from_slice(raw).map(Event::Viewer),
+        EventKind::Transaction => serde_json::from_slice(raw).map(Event::Transaction),
+        EventKind::StreamMeta => serde_json::from_slice(raw).map(Event::StreamMeta),
+    }
+    .map_err(|e| {
+        // serde_json validates UTF-8 as it parses; tell bad encoding apart from bad
+        // JSON only on this (rare) failure path.
+        if let Err(bad) = check_utf8(Some(topic), raw) {
+            return bad;
+        }
+        let reason = match e.classify() {
+            serde_json::error::Category::Data => RejectReason::SchemaViolation,
+            _ => RejectReason::MalformedJson,
+        };
+        Rejected::new(reason, e.to_string(), Some(topic), raw)
+    })?;
+    if memchr::memmem::find(raw, b"\"type\"").is_some() {
+        match parse_value(Some(topic), raw)?.get("type") {
+            None => {}
+            Some(Value::String(t)) if t == kind.as_str() => {}
+            Some(other) => {
+                return Err(Rejected::new(
+                    RejectReason::SchemaViolation,
+                    format!("field `type` is {other} on the {} topic", topic.label()),
+                    Some(topic),
+                    raw,
+                ))
+            }
         }
     }
-    decode_value(kind, value, Some(topic), raw)
+    check_values(&event).map_err(|d| Rejected::new(RejectReason::SchemaViolation, d, Some(topic), raw))?;
+    Ok(event)
 }
 
 /// Decodes one line of an event file. Its kind is its `type` field when present,
@@ -94,7 +119,8 @@ fn infer_kind(value: &Value) -> Option<EventKind> {
     }
 }
 
-fn parse_value(topic: Option<Topic>, raw: &[u8]) -> Result<Value, Rejected> {
+/// The size check that comes before any parsing.
+fn check_size(topic: Option<Topic>, raw: &[u8]) -> Result<(), Rejected> {
     if raw.len() > MAX_EVENT_BYTES {
         return Err(Rejected::new(
             RejectReason::Oversize,
@@ -106,6 +132,10 @@ fn parse_value(topic: Option<Topic>, raw: &[u8]) -> Result<Value, Rejected> {
             raw,
         ));
     }
+    Ok(())
+}
+
+fn check_utf8(topic: Option<Topic>, raw: &[u8]) -> Result<(), Rejected> {
     if let Err(e) = std::str::from_utf8(raw) {
         return Err(Rejected::new(
             RejectReason::InvalidUtf8,
@@ -114,6 +144,12 @@ fn parse_value(topic: Option<Topic>, raw: &[u8]) -> Result<Value, Rejected> {
             raw,
         ));
     }
+    Ok(())
+}
+
+fn parse_value(topic: Option<Topic>, raw: &[u8]) -> Result<Value, Rejected> {
+    check_size(topic, raw)?;
+    check_utf8(topic, raw)?;
     let value: Value = serde_json::from_slice(raw)
         .map_err(|e| Rejected::new(RejectReason::MalformedJson, e.to_string(), topic, raw))?;
     if !value.is_object() {

@@ -21,6 +21,9 @@ impl Timestamp {
 
     /// Parses an RFC 3339 timestamp with any offset.
     pub fn parse(s: &str) -> Result<Self, chrono::ParseError> {
+        if let Some(t) = parse_utc_millis(s.as_bytes()) {
+            return Ok(Self(t));
+        }
         Ok(Self(DateTime::parse_from_rfc3339(s)?.timestamp_millis()))
     }
 
@@ -55,6 +58,37 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// The shape nearly every producer sends, `YYYY-MM-DDTHH:MM:SS[.fff]Z`, parsed
+/// without the general parser: it is on the hot path of every event. Anything else
+/// (offsets, other precisions, odd values) returns `None` and goes to chrono.
+fn parse_utc_millis(b: &[u8]) -> Option<i64> {
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        b.get(r)?.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+    };
+    let ms = match b.len() {
+        20 if b[19] == b'Z' => 0,
+        24 if b[19] == b'.' && b[23] == b'Z' => digits(20..23)?,
+        _ => return None,
+    };
+    if (b[4], b[7], b[10], b[13], b[16]) != (b'-', b'-', b'T', b':', b':') {
+        return None;
+    }
+    let (y, mo, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let (h, mi, s) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month[(mo - 1) as usize] || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    // Days since the epoch of a civil date (H. Hinnant's algorithm).
+    let y2 = if mo <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    Some(((days * 24 + h) * 60 + mi) * 60_000 + s * 1_000 + ms)
+}
+
 /// The wall clock in milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
@@ -70,6 +104,24 @@ mod tests {
         let b = Timestamp::parse("2025-10-16T10:30:00.123Z").unwrap();
         assert_eq!(a, b);
         assert_eq!(a.to_rfc3339(), "2025-10-16T10:30:00.123Z");
+    }
+
+    #[test]
+    fn fast_path_agrees_with_chrono() {
+        for s in [
+            "2025-10-16T10:30:00Z",
+            "2025-10-16T10:30:00.123Z",
+            "1970-01-01T00:00:00.000Z",
+            "1969-12-31T23:59:59.999Z",
+            "2024-02-29T23:59:59.001Z",
+            "2100-03-01T00:00:00Z",
+        ] {
+            let chrono = DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis();
+            assert_eq!(parse_utc_millis(s.as_bytes()), Some(chrono), "{s}");
+        }
+        for odd in ["2025-02-29T10:30:00Z", "2025-10-16T24:00:00Z", "2025-10-16T10:30:00.5Z", "2025-10-16T10:30:60Z"] {
+            assert_eq!(parse_utc_millis(odd.as_bytes()), None, "{odd}");
+        }
     }
 
     #[test]

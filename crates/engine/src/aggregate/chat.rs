@@ -20,10 +20,21 @@ impl ChatPane {
     /// Adds one message. An emote listed twice counts twice.
     pub fn add(&mut self, m: &ChatMessage) {
         self.messages += 1;
-        *self.chatters.entry(m.username.clone()).or_default() += 1;
+        bump(&mut self.chatters, &m.username);
         for emote in m.emotes.iter().flatten() {
             self.emote_count += 1;
-            *self.emotes.entry(emote.clone()).or_default() += 1;
+            bump(&mut self.emotes, emote);
+        }
+    }
+}
+
+/// Counts one occurrence, allocating the key only the first time it is seen (the
+/// common case is a name already in the pane).
+fn bump(counts: &mut HashMap<String, u64>, name: &str) {
+    match counts.get_mut(name) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(name.to_owned(), 1);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+mod bench;
 mod generate;
 mod replay;
 mod run;
@@ -18,6 +19,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run::run(args).await,
         Command::Replay(args) => replay::replay(args).await,
         Command::Generate(args) => generate::generate(args),
+        Command::Bench(cmd) => bench::bench(cmd),
     }
 }
 
