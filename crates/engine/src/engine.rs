@@ -111,8 +111,7 @@ impl Engine {
         }
         self.watermark.observe(partition, t, now_ms);
         let channel = event.channel();
-        // One lookup on the hot path; the key is cloned only for a new channel.
-        if self.channels.get(channel).is_none() {
+        if !self.channels.contains_key(channel) {
             let state = ChannelState {
                 panes: BTreeMap::new(),
                 first_event_ms: t,
