@@ -52,7 +52,8 @@ pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
             }
         }
     }
-    check_values(&event).map_err(|d| Rejected::new(RejectReason::SchemaViolation, d, Some(topic), raw))?;
+    check_values(&event)
+        .map_err(|d| Rejected::new(RejectReason::SchemaViolation, d, Some(topic), raw))?;
     Ok(event)
 }
 

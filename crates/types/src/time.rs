@@ -63,7 +63,9 @@ impl<'de> Deserialize<'de> for Timestamp {
 /// (offsets, other precisions, odd values) returns `None` and goes to chrono.
 fn parse_utc_millis(b: &[u8]) -> Option<i64> {
     let digits = |r: std::ops::Range<usize>| -> Option<i64> {
-        b.get(r)?.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+        b.get(r)?.iter().try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
     };
     let ms = match b.len() {
         20 if b[19] == b'Z' => 0,
@@ -76,8 +78,27 @@ fn parse_utc_millis(b: &[u8]) -> Option<i64> {
     let (y, mo, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
     let (h, mi, s) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month[(mo - 1) as usize] || h > 23 || mi > 59 || s > 59 {
+    let days_in_month = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo)
+        || d < 1
+        || d > days_in_month[(mo - 1) as usize]
+        || h > 23
+        || mi > 59
+        || s > 59
+    {
         return None;
     }
     // Days since the epoch of a civil date (H. Hinnant's algorithm).
@@ -119,7 +140,12 @@ mod tests {
             let chrono = DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis();
             assert_eq!(parse_utc_millis(s.as_bytes()), Some(chrono), "{s}");
         }
-        for odd in ["2025-02-29T10:30:00Z", "2025-10-16T24:00:00Z", "2025-10-16T10:30:00.5Z", "2025-10-16T10:30:60Z"] {
+        for odd in [
+            "2025-02-29T10:30:00Z",
+            "2025-10-16T24:00:00Z",
+            "2025-10-16T10:30:00.5Z",
+            "2025-10-16T10:30:60Z",
+        ] {
             assert_eq!(parse_utc_millis(odd.as_bytes()), None, "{odd}");
         }
     }
