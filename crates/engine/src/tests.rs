@@ -282,7 +282,7 @@ fn generated_episodes_are_each_detected_once_with_few_false_moments() {
         }
         e.process(0, &event, NOW);
         n += 1;
-        if n % 512 == 0 {
+        if n.is_multiple_of(512) {
             e.advance(NOW);
         }
         moments.extend(e.drain().into_iter().filter_map(|o| match o {
