@@ -21,6 +21,8 @@ mod watermark;
 mod window;
 
 #[cfg(test)]
+mod reference;
+#[cfg(test)]
 mod tests;
 
 pub use config::{ConfigError, EngineConfig, LatePolicy, MomentConfig};
