@@ -198,8 +198,10 @@ fn engine_finals(
     finals
 }
 
-fn event_strategy() -> impl Strategy<Value = (u32, i64, u8, u8, u8, Vec<u8>, u64)> {
-    // (partition, time offset, channel, user, kind, emotes, amount/viewers)
+/// (partition, time offset, channel, user, kind, emotes, amount or viewers)
+type RawEvent = (u32, i64, u8, u8, u8, Vec<u8>, u64);
+
+fn event_strategy() -> impl Strategy<Value = RawEvent> {
     (
         0u32..3,
         0i64..300_000,
@@ -211,7 +213,7 @@ fn event_strategy() -> impl Strategy<Value = (u32, i64, u8, u8, u8, Vec<u8>, u64
     )
 }
 
-fn build(raw: Vec<(u32, i64, u8, u8, u8, Vec<u8>, u64)>, disorder: i64) -> Vec<(u32, Event)> {
+fn build(raw: Vec<RawEvent>, disorder: i64) -> Vec<(u32, Event)> {
     const EMOTES: [&str; 5] = ["Kappa", "PogChamp", "LUL", "KEKW", "BibleThump"];
     // Arrival order: mostly by time, each event displaced by up to `disorder`.
     let mut keyed: Vec<(i64, usize, u32, Event)> = raw
