@@ -3,14 +3,14 @@
 //!
 //! One schema, managed by versioned migrations (`migrations/`), with the table
 //! names users know (SPEC §3). Every write is an upsert on a natural key, so
-//! replaying input after a crash never double-counts. [`Store`] is the seam: the
-//! embedded default uses [`SqliteStore`]; the distributed mode plugs PostgreSQL in
-//! behind the same trait.
+//! replaying input after a crash never double-counts. [`Store`] is the seam; its one
+//! implementation, [`SqlStore`], serves SQLite (the embedded default) and PostgreSQL
+//! (the distributed mode) with the same statements.
 
 mod batch;
 mod error;
 mod read;
-mod sqlite;
+mod sql;
 
 use async_trait::async_trait;
 use telemetra_types::{ChannelId, CountEntry, Moment, StreamSummary, Timestamp, WindowMetrics};
@@ -18,7 +18,7 @@ use telemetra_types::{ChannelId, CountEntry, Moment, StreamSummary, Timestamp, W
 pub use batch::{DeadLetter, WriteBatch};
 pub use error::{Error, Result};
 pub use read::{sum_top_lists, MoneySummary, TopList, TransactionRecord, ViewerSample};
-pub use sqlite::SqliteStore;
+pub use sql::{Dialect, SqlStore};
 
 /// A page of a listing, 1-based.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

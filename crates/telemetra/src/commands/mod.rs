@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use telemetra_store::SqliteStore;
+use telemetra_store::SqlStore;
 
 use crate::cli::{Cli, Command};
 
@@ -24,10 +24,10 @@ pub async fn run(cli: Cli) -> Result<()> {
 }
 
 /// Opens (creating) the embedded database under `data_dir`.
-async fn open_embedded_store(data_dir: &Path) -> Result<Arc<SqliteStore>> {
+async fn open_embedded_store(data_dir: &Path) -> Result<Arc<SqlStore>> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("could not create the data directory {}", data_dir.display()))?;
-    let store = SqliteStore::open(&data_dir.join("telemetra.db"))
+    let store = SqlStore::open_sqlite(&data_dir.join("telemetra.db"))
         .await
         .with_context(|| {
             format!(
