@@ -16,13 +16,20 @@ export interface EmoteCloudProps {
   height?: number;
   /** Injected for tests (jsdom has no canvas to measure text with). */
   layout?: CloudLayout;
+  /** Loading failed (the error shows in the banner). */
+  unavailable?: boolean;
 }
 
 /**
  * The range's emotes as a word cloud: font size proportional to the count, laid out by
  * d3-cloud. Words glide to their new places when the counts change.
  */
-export function EmoteCloud({ emotes, height = 260, layout = d3CloudLayout }: EmoteCloudProps) {
+export function EmoteCloud({
+  emotes,
+  height = 260,
+  layout = d3CloudLayout,
+  unavailable = false,
+}: EmoteCloudProps) {
   const { palette } = useTheme();
   const boxRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(420);
@@ -89,7 +96,11 @@ export function EmoteCloud({ emotes, height = 260, layout = d3CloudLayout }: Emo
             No emotes in this range yet.
           </p>
         )}
-        {emotes === null && <p className="empty-state muted">Loading emotes…</p>}
+        {emotes === null && (
+          <p className="empty-state muted">
+            {unavailable ? 'Emotes are not available (see the error above).' : 'Loading emotes…'}
+          </p>
+        )}
         {placed.length > 0 && (
           <svg
             width={width}

@@ -12,6 +12,8 @@ export interface RevenuePanelProps {
   /** The range in Unix milliseconds. */
   range: { from: number; to: number };
   recentLimit?: number;
+  /** Loading failed (the error shows in the banner). */
+  unavailable?: boolean;
 }
 
 const typeLabel = (type: TransactionType) => TRANSACTION_LABELS[type] ?? type;
@@ -24,7 +26,13 @@ const CHART_H = 120;
  * split by type, money over time (stacked by type when the server reports it) and the
  * latest transactions.
  */
-export function RevenuePanel({ transactions, windows, range, recentLimit = 8 }: RevenuePanelProps) {
+export function RevenuePanel({
+  transactions,
+  windows,
+  range,
+  recentLimit = 8,
+  unavailable = false,
+}: RevenuePanelProps) {
   const { palette } = useTheme();
   const summary = transactions?.summary;
   const rows = useMemo(() => byTypeRows(summary?.by_type ?? []), [summary]);
@@ -38,7 +46,9 @@ export function RevenuePanel({ transactions, windows, range, recentLimit = 8 }: 
     <section className="panel revenue" aria-label="Revenue" data-testid="revenue-panel">
       <h2 className="panel-title">Revenue</h2>
       {transactions === null ? (
-        <p className="muted">Loading revenue…</p>
+        <p className="muted">
+          {unavailable ? 'Revenue is not available (see the error above).' : 'Loading revenue…'}
+        </p>
       ) : (
         <div className="revenue__grid">
           <div className="revenue__summary">

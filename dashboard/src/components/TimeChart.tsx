@@ -135,6 +135,25 @@ function markersPlugin(
   };
 }
 
+/** Time-axis labels in 24-hour local time, with seconds for short spans and dates for long. */
+export function timeAxisLabels(splits: readonly number[], spanSeconds: number): string[] {
+  return splits.map((v) => {
+    const d = new Date(v * 1000);
+    const hm = d.toLocaleTimeString(undefined, {
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
+    if (spanSeconds <= 180) {
+      return d.toLocaleTimeString(undefined, { hour12: false });
+    }
+    if (spanSeconds > 36 * 3600) {
+      return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${hm}`;
+    }
+    return hm;
+  });
+}
+
 const severityLabel: Record<Severity, string> = { low: 'Low', medium: 'Medium', high: 'High' };
 
 /**
@@ -196,7 +215,12 @@ export function TimeChart({
         },
       },
       axes: [
-        axis,
+        {
+          ...axis,
+          space: 70,
+          values: (u, splits) =>
+            timeAxisLabels(splits, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0)),
+        },
         yLabel ? { ...axis, size: 60, label: yLabel, labelSize: 18 } : { ...axis, size: 60 },
       ],
       series: [

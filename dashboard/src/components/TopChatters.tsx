@@ -5,9 +5,11 @@ import { formatCount } from '../lib/format';
 export function TopChatters({
   chatters,
   limit = 10,
+  unavailable = false,
 }: {
   chatters: readonly NamedCount[] | null;
   limit?: number;
+  unavailable?: boolean;
 }) {
   const rows = [...(chatters ?? [])]
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
@@ -16,7 +18,11 @@ export function TopChatters({
   return (
     <section className="panel" aria-label="Top chatters" data-testid="top-chatters">
       <h2 className="panel-title">Top chatters</h2>
-      {chatters === null && <p className="muted">Loading chatters…</p>}
+      {chatters === null && (
+        <p className="muted">
+          {unavailable ? 'Chatters are not available (see the error above).' : 'Loading chatters…'}
+        </p>
+      )}
       {chatters !== null && rows.length === 0 && (
         <p className="muted" data-testid="top-chatters-empty">
           No chat in this range yet.

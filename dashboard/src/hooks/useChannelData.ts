@@ -20,6 +20,8 @@ import { useMoments } from './useMoments';
 import { useTransactions } from './useTransactions';
 import { useViewers } from './useViewers';
 
+const failed = (r: { data: unknown; error: unknown }) => r.data === undefined && r.error !== null;
+
 /**
  * Everything the channel view shows over the selected range. In live mode the REST history
  * is merged with the WebSocket feed; every time the socket re-opens all of it is reloaded,
@@ -106,6 +108,13 @@ export function useChannelData(
     emotes: emotes.data?.emotes ?? null,
     chatters: chatters.data?.chatters ?? null,
     transactions: transactions.data ?? null,
+    /** Panels whose data failed to load (the error itself shows in the banner). */
+    unavailable: {
+      emotes: failed(emotes),
+      chatters: failed(chatters),
+      transactions: failed(transactions),
+      viewers: failed(viewers),
+    },
     /** The bounds the range resolves to now (for the chart axes). */
     resolve: (now: number) => resolveRange(range, now),
     errors: [

@@ -6,30 +6,29 @@ import { usePolledResource } from './usePolledResource';
 /** The compare view polls instead of holding up to four sockets open. */
 export const COMPARE_REFRESH_MS = 5_000;
 
-export interface CompareChannel {
-  id: string;
-  metrics: MetricsResponse;
-  viewers: ViewersResponse;
-}
-
-/** Metrics and viewer series of 2–4 channels over one range, loaded together. */
+/**
+ * Window series and viewer samples of 2–4 channels over one range. The two load apart, so
+ * one failing does not blank the other chart.
+ */
 export function useCompare(ids: readonly string[], range: RangeSpec) {
   const client = useApi();
   const key = ids.length === 0 ? null : `compare/${ids.join(',')}?range=${rangeKey(range)}`;
-  return usePolledResource<CompareChannel[]>(
-    key,
+  const options = { intervalMs: refreshInterval(range, COMPARE_REFRESH_MS) };
+  const metrics = usePolledResource<MetricsResponse[]>(
+    key && `${key}&series=metrics`,
     (signal) => {
       const query = rangeQuery(range);
-      return Promise.all(
-        ids.map(async (id) => {
-          const [metrics, viewers] = await Promise.all([
-            client.getMetrics(id, query, signal),
-            client.getViewers(id, query, signal),
-          ]);
-          return { id, metrics, viewers };
-        }),
-      );
+      return Promise.all(ids.map((id) => client.getMetrics(id, query, signal)));
     },
-    { intervalMs: refreshInterval(range, COMPARE_REFRESH_MS) },
+    options,
   );
+  const viewers = usePolledResource<ViewersResponse[]>(
+    key && `${key}&series=viewers`,
+    (signal) => {
+      const query = rangeQuery(range);
+      return Promise.all(ids.map((id) => client.getViewers(id, query, signal)));
+    },
+    options,
+  );
+  return { metrics, viewers };
 }

@@ -51,8 +51,64 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** The real layout: d3-cloud's spiral placement, horizontal words, loaded on first use. */
+/**
+ * A plain layout: words in centred rows, biggest first, widths estimated from the font size.
+ * Used where there is no canvas to measure text with (d3-cloud needs one).
+ */
+export const flowLayout: CloudLayout = (words, width, height) => {
+  const gap = 8;
+  const rows: Array<{ words: CloudWord[]; width: number; height: number }> = [];
+  let row: { words: CloudWord[]; width: number; height: number } = {
+    words: [],
+    width: 0,
+    height: 0,
+  };
+  for (const w of [...words].sort((a, b) => b.size - a.size)) {
+    const ww = w.text.length * w.size * 0.6;
+    if (row.words.length > 0 && row.width + gap + ww > width) {
+      rows.push(row);
+      row = { words: [], width: 0, height: 0 };
+    }
+    row.width += (row.words.length > 0 ? gap : 0) + ww;
+    row.height = Math.max(row.height, w.size * 1.2);
+    row.words.push(w);
+  }
+  if (row.words.length > 0) rows.push(row);
+  const fitting: typeof rows = [];
+  let total = 0;
+  for (const r of rows) {
+    if (total + r.height > height) break;
+    fitting.push(r);
+    total += r.height;
+  }
+  const placed: PlacedWord[] = [];
+  let y = -total / 2;
+  for (const r of fitting) {
+    let x = -r.width / 2;
+    for (const w of r.words) {
+      const ww = w.text.length * w.size * 0.6;
+      placed.push({ ...w, x: x + ww / 2, y: y + r.height * 0.8 });
+      x += ww + gap;
+    }
+    y += r.height;
+  }
+  return Promise.resolve(placed);
+};
+
+function canMeasureText(): boolean {
+  try {
+    return document.createElement('canvas').getContext('2d') !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The real layout: d3-cloud's spiral placement, horizontal words for legibility, loaded on
+ * first use. Falls back to {@link flowLayout} where the browser gives no canvas.
+ */
 export const d3CloudLayout: CloudLayout = async (words, width, height) => {
+  if (!canMeasureText()) return flowLayout(words, width, height);
   const { default: cloud } = await import('d3-cloud');
   return new Promise<PlacedWord[]>((resolve) => {
     const layout = cloud<CloudWord & { x?: number; y?: number }>()

@@ -123,20 +123,22 @@ export function ChannelView({
 
         <div className="stats">
           <ViewerCount value={viewers} />
-          <section className="stat" aria-label="Chat rate">
-            <span className="stat__label">Chat rate</span>
-            <span className="stat__value stat__value--small">
-              {formatRate(chatRate)}
-              <span className="stat__unit">msg/min</span>
-            </span>
-          </section>
-          <section className="stat" aria-label="Unique chatters">
-            <span className="stat__label">Chatters (window)</span>
-            <span className="stat__value stat__value--small">
-              {formatCount(data.latestWindow?.unique_chatters)}
-            </span>
-          </section>
-          <StreamStats stats={data.stats} uptimeMs={uptimeMs} />
+          <div className="stats__grid">
+            <section className="stat" aria-label="Chat rate">
+              <span className="stat__label">Chat rate</span>
+              <span className="stat__value stat__value--small">
+                {formatRate(chatRate)}
+                <span className="stat__unit">msg/min</span>
+              </span>
+            </section>
+            <section className="stat" aria-label="Unique chatters">
+              <span className="stat__label">Chatters (window)</span>
+              <span className="stat__value stat__value--small">
+                {formatCount(data.latestWindow?.unique_chatters)}
+              </span>
+            </section>
+            <StreamStats stats={data.stats} uptimeMs={uptimeMs} />
+          </div>
         </div>
 
         <section className="panel" aria-label="Chat rate over time">
@@ -155,11 +157,16 @@ export function ChannelView({
         </div>
 
         <div className="grid-2">
-          <EmoteCloud emotes={data.emotes} />
-          <TopChatters chatters={data.chatters} />
+          <EmoteCloud emotes={data.emotes} unavailable={data.unavailable.emotes} />
+          <TopChatters chatters={data.chatters} unavailable={data.unavailable.chatters} />
         </div>
 
-        <RevenuePanel transactions={data.transactions} windows={data.windows} range={moneyRange} />
+        <RevenuePanel
+          transactions={data.transactions}
+          windows={data.windows}
+          range={moneyRange}
+          unavailable={data.unavailable.transactions}
+        />
 
         <MomentsList
           moments={data.moments}

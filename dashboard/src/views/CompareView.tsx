@@ -49,30 +49,31 @@ export default function CompareView({ streams, ids, range, onChange, now }: Comp
     [chosenKey, palette],
   );
 
-  const loaded = compare.data;
+  const metrics = compare.metrics.data;
+  const viewerData = compare.viewers.data;
   const chat = useMemo<ChartData>(
     () =>
       alignSeries(
         styles.map(({ id }) =>
-          (loaded?.find((c) => c.id === id)?.metrics.windows ?? []).map((w) => ({
+          (metrics?.find((m) => m.stream_id === id)?.windows ?? []).map((w) => ({
             t: toMillis(w.window_end) / 1000,
             v: w.messages_per_min,
           })),
         ),
       ),
-    [loaded, styles],
+    [metrics, styles],
   );
   const viewers = useMemo<ChartData>(
     () =>
       alignSeries(
         styles.map(({ id }) =>
-          samplesToPoints(loaded?.find((c) => c.id === id)?.viewers.samples ?? []).map((p) => ({
+          samplesToPoints(viewerData?.find((v) => v.stream_id === id)?.samples ?? []).map((p) => ({
             t: p.t / 1000,
             v: p.v,
           })),
         ),
       ),
-    [loaded, styles],
+    [viewerData, styles],
   );
 
   const chatSeries = useMemo<ChartSeries[]>(
@@ -109,7 +110,12 @@ export default function CompareView({ streams, ids, range, onChange, now }: Comp
         <RangePicker value={range} onChange={(r) => onChange(chosen, r)} />
       </header>
 
-      <ErrorBanner errors={[{ source: 'Compare', error: compare.error }]} />
+      <ErrorBanner
+        errors={[
+          { source: 'Chat history', error: compare.metrics.error },
+          { source: 'Viewers', error: compare.viewers.error },
+        ]}
+      />
 
       <div
         className="chips"
@@ -167,7 +173,7 @@ export default function CompareView({ streams, ids, range, onChange, now }: Comp
               yLabel="msg/min"
               yRange={(_min, max) => [0, Math.max(10, max * 1.1)]}
               height={240}
-              emptyText={compare.loading ? 'Loading…' : 'No chat data in this range.'}
+              emptyText={compare.metrics.loading ? 'Loading…' : 'No chat data in this range.'}
               syncKey="compare"
             />
           </section>
@@ -181,7 +187,7 @@ export default function CompareView({ streams, ids, range, onChange, now }: Comp
               yLabel="viewers"
               yRange={(_min, max) => [0, Math.max(10, max * 1.1)]}
               height={240}
-              emptyText={compare.loading ? 'Loading…' : 'No viewer samples in this range.'}
+              emptyText={compare.viewers.loading ? 'Loading…' : 'No viewer samples in this range.'}
               syncKey="compare"
             />
           </section>

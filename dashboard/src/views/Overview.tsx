@@ -4,9 +4,9 @@ import { Sparkline } from '../components/Sparkline';
 import { useTheme } from '../hooks/useTheme';
 import { useViewers } from '../hooks/useViewers';
 import { formatCount, formatDuration, formatRate } from '../lib/format';
-import { preset } from '../lib/range';
+import { PRESET_MS, preset } from '../lib/range';
 import { formatHash } from '../lib/route';
-import { mergePoints, samplesToPoints } from '../lib/viewers';
+import { mergePoints, samplesToPoints, type ViewerPoint } from '../lib/viewers';
 
 export type SortKey = 'name' | 'status' | 'viewers' | 'chat' | 'uptime';
 export type SortDir = 'asc' | 'desc';
@@ -20,6 +20,7 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean; className
 ];
 
 const SPARK_RANGE = preset('15m');
+const NO_POINTS: ViewerPoint[] = [];
 export const SPARK_REFRESH_MS = 15_000;
 
 function uptime(stream: StreamSummary, now: number): number | null {
@@ -72,17 +73,46 @@ export function filterStreams(streams: readonly StreamSummary[], query: string) 
   );
 }
 
-function OverviewRow({ stream, now }: { stream: StreamSummary; now: number }) {
+/**
+ * Viewer counts seen in the list since the page opened (it refreshes every 2 s), by channel,
+ * for the last 15 minutes: they keep each sparkline's tip current between history reloads.
+ */
+function appendListSamples(
+  history: Readonly<Record<string, ViewerPoint[]>>,
+  streams: readonly StreamSummary[],
+): Record<string, ViewerPoint[]> {
+  const next: Record<string, ViewerPoint[]> = { ...history };
+  for (const s of streams) {
+    const t = Date.parse(s.last_seen);
+    if (s.viewer_count === null || !Number.isFinite(t)) continue;
+    const points = next[s.stream_id] ?? [];
+    if (points.length > 0 && points.at(-1)!.t >= t) continue;
+    next[s.stream_id] = [...points, { t, v: s.viewer_count }].filter(
+      (p) => p.t >= t - PRESET_MS['15m'],
+    );
+  }
+  return next;
+}
+
+function OverviewRow({
+  stream,
+  now,
+  recent,
+}: {
+  stream: StreamSummary;
+  now: number;
+  recent: readonly ViewerPoint[];
+}) {
   const { palette } = useTheme();
   const viewers = useViewers(stream.stream_id, SPARK_RANGE, { intervalMs: SPARK_REFRESH_MS });
   const points = useMemo(() => {
     const rest = samplesToPoints(viewers.data?.samples ?? []);
-    // The list refreshes every 2 s: its latest count keeps the line's tip current.
-    const t = Date.parse(stream.last_seen);
-    return stream.viewer_count !== null && Number.isFinite(t)
-      ? mergePoints(rest, [{ t, v: stream.viewer_count }])
-      : rest;
-  }, [viewers.data, stream.viewer_count, stream.last_seen]);
+    const lastRest = rest.at(-1)?.t ?? -Infinity;
+    return mergePoints(
+      rest,
+      recent.filter((p) => p.t > lastRest),
+    );
+  }, [viewers.data, recent]);
   const up = uptime(stream, now);
   const href = formatHash({ view: 'channel', id: stream.stream_id, range: preset('live') });
 
@@ -135,6 +165,14 @@ export interface OverviewProps {
 /** Every channel at a glance: live status, viewers with a trend line, chat rate, uptime. */
 export function Overview({ streams, loading, total, now }: OverviewProps) {
   const [query, setQuery] = useState('');
+  const [history, setHistory] = useState<{
+    source: readonly StreamSummary[] | null;
+    points: Record<string, ViewerPoint[]>;
+  }>({ source: null, points: {} });
+  // Adjust state while rendering (React docs): take in each new list once.
+  if (streams.length > 0 && history.source !== streams) {
+    setHistory({ source: streams, points: appendListSamples(history.points, streams) });
+  }
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({
     key: 'viewers',
     dir: 'desc',
@@ -210,7 +248,12 @@ export function Overview({ streams, loading, total, now }: OverviewProps) {
             </thead>
             <tbody>
               {shown.map((stream) => (
-                <OverviewRow key={stream.stream_id} stream={stream} now={now} />
+                <OverviewRow
+                  key={stream.stream_id}
+                  stream={stream}
+                  now={now}
+                  recent={history.points[stream.stream_id] ?? NO_POINTS}
+                />
               ))}
             </tbody>
           </table>
