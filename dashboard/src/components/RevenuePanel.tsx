@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { MetricsWindow, TransactionsResponse, TransactionType } from '../api/types';
-import { formatClock, formatCount, formatMoney } from '../lib/format';
+import { formatClock, formatCount, formatDuration, formatMoney } from '../lib/format';
 import { byTypeRows, revenueBuckets, TRANSACTION_LABELS, TRANSACTION_TYPES } from '../lib/revenue';
 import { useTheme } from '../hooks/useTheme';
 
@@ -158,6 +158,16 @@ export function RevenuePanel({
                   );
                 })}
               </svg>
+            )}
+            {peak > 0 && (
+              <div className="revenue-chart__axis muted">
+                <span>{formatClock(new Date(range.from).toISOString())}</span>
+                <span>
+                  highest bar {formatMoney(peak)} ·{' '}
+                  {formatDuration(buckets[0] ? buckets[0].end - buckets[0].start : 0)} each
+                </span>
+                <span>{formatClock(new Date(range.to).toISOString())}</span>
+              </div>
             )}
           </div>
 
