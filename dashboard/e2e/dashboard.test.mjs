@@ -181,7 +181,10 @@ process.on('exit', () => {
 });
 
 async function screenshot(name, fullPage = true) {
-  if (page) await page.screenshot({ path: path.join(resultsDir, name), fullPage });
+  if (!page) return;
+  // A sticky header would be drawn mid-page in a full-page shot taken while scrolled.
+  if (fullPage) await page.evaluate(() => globalThis.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(resultsDir, name), fullPage });
 }
 
 /** Polls `probe` until it returns a truthy value or the time is up; returns the last value. */
@@ -523,6 +526,11 @@ describe('dashboard against the real server', { skip: missing.length > 0 }, () =
     assert.match(page.url(), /range=1h/);
 
     await page.getByTestId('range-live').click();
+    // Let every panel reload its live data before the picture.
+    await page.getByTestId('emote-word').first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('chatter-row').first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('revenue-total').waitFor({ timeout: 10_000 });
+    await sleep(1500);
     await screenshot('channel.png');
   });
 

@@ -12,7 +12,7 @@ import { TopChatters } from '../components/TopChatters';
 import { ViewerCount } from '../components/ViewerCount';
 import { ViewersChart } from '../components/ViewersChart';
 import type { ChannelData } from '../hooks/useChannelData';
-import { formatCount, formatDateTime, formatRate, humanizeType } from '../lib/format';
+import { formatClock, formatCount, formatDateTime, formatRate, humanizeType } from '../lib/format';
 import {
   FOCUS_BEFORE_MS,
   focusRange,
@@ -113,7 +113,7 @@ export function ChannelView({
           <div className="focus-note" role="status" data-testid="focus-note">
             <span>
               Focused on <strong>{humanizeType(focused.moment_type)}</strong> at{' '}
-              {formatDateTime(toMillis(focused.timestamp))}: {focused.description}
+              {formatClock(focused.timestamp)}: {focused.description}
             </span>
             <button type="button" className="button" onClick={() => onRangeChange(LIVE)}>
               Back to live

@@ -122,6 +122,10 @@ function OverviewRow({
         <a href={href} className="overview__link" data-testid="overview-link">
           {stream.stream_id}
         </a>
+        <span className={`overview__status-inline status-pill${stream.is_live ? ' is-live' : ''}`}>
+          <span className={`live-dot${stream.is_live ? ' is-live' : ''}`} aria-hidden="true" />
+          {stream.is_live ? 'Live' : 'Offline'}
+        </span>
         {(stream.title ?? stream.category) && (
           <span className="overview__title muted">
             {[stream.category, stream.title].filter(Boolean).join(' · ')}
