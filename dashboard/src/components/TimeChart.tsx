@@ -276,14 +276,22 @@ export function TimeChart({
 
   const xFrom = xRange?.[0];
   const xTo = xRange?.[1];
+  // New data: one setData (which also fits the x scale to the data, so pin the range again).
   useEffect(() => {
     dataRef.current = data;
-    xRangeRef.current = xFrom !== undefined && xTo !== undefined ? [xFrom, xTo] : null;
     const plot = plotRef.current;
     if (!plot) return;
     plot.setData(data);
-    if (xFrom !== undefined && xTo !== undefined) plot.setScale('x', { min: xFrom, max: xTo });
-  }, [data, xFrom, xTo]);
+    const range = xRangeRef.current;
+    if (range) plot.setScale('x', { min: range[0], max: range[1] });
+  }, [data]);
+  // A moving range alone only rescales: the data is not handed over again.
+  useEffect(() => {
+    xRangeRef.current = xFrom !== undefined && xTo !== undefined ? [xFrom, xTo] : null;
+    if (xFrom !== undefined && xTo !== undefined) {
+      plotRef.current?.setScale('x', { min: xFrom, max: xTo });
+    }
+  }, [xFrom, xTo]);
 
   useEffect(() => {
     markersRef.current = markers;
@@ -291,6 +299,16 @@ export function TimeChart({
   }, [markers]);
 
   const points = data[0].length;
+  // The canvas says nothing to a screen reader: the latest values, in words, do.
+  const latest = series
+    .map((s, i) => {
+      const column = data[i + 1] ?? [];
+      let value: number | null = null;
+      for (let j = column.length - 1; j >= 0 && value === null; j -= 1) value = column[j] ?? null;
+      return value === null ? null : `${s.label} ${s.format ? s.format(value) : value}`;
+    })
+    .filter(Boolean)
+    .join(', ');
   return (
     <div className="chart-wrap">
       <div
@@ -304,6 +322,7 @@ export function TimeChart({
         style={{ minHeight: height }}
       />
       {points === 0 && <p className="chart-empty muted">{emptyText}</p>}
+      {points > 0 && latest && <p className="visually-hidden">Latest: {latest}.</p>}
       {hover && (
         <div
           className={`chart-tooltip severity--${hover.marker.severity}`}

@@ -66,7 +66,8 @@ export function ChannelView({
 
   // The x extent all charts share. Live windows are drawn at their end, which can lie a few
   // seconds ahead of the clock, so a live range reaches as far as the newest point.
-  const resolved = data.resolve(now);
+  // Rolling REST ranges reload every 30 s: their axes move in 30 s steps, not every second.
+  const resolved = data.resolve(isLive(range) ? now : Math.ceil(now / 30_000) * 30_000);
   const newest = Math.max((data.series.x.at(-1) ?? 0) * 1000, data.viewerPoints.at(-1)?.t ?? 0);
   const xTo = isLive(range) ? Math.max(resolved.to, newest) : resolved.to;
   const xFrom = resolved.from;
