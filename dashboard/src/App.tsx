@@ -1,109 +1,136 @@
-import { useEffect } from 'react';
-import { ChannelList } from './components/ChannelList';
-import { ChatRateChart } from './components/ChatRateChart';
+import { lazy, Suspense, useState } from 'react';
 import { ConnectionStatus } from './components/ConnectionStatus';
 import { ErrorBanner } from './components/ErrorBanner';
-import { MomentsList } from './components/MomentsList';
-import { ViewerCount } from './components/ViewerCount';
+import { ThemeToggle } from './components/ThemeToggle';
 import { useChannelData } from './hooks/useChannelData';
 import type { UseLiveChannelOptions } from './hooks/useLiveChannel';
-import { replaceSelectedChannel, useSelectedChannel } from './hooks/useSelectedChannel';
+import { useNow } from './hooks/useNow';
+import { useRoute } from './hooks/useRoute';
 import { useStreams } from './hooks/useStreams';
-import { formatCount, formatRate } from './lib/format';
+import { ThemeProvider } from './hooks/useTheme';
+import type { ConnectionState } from './api/live';
+import { LIVE } from './lib/range';
+import { formatHash, type Route } from './lib/route';
+import { ChannelView } from './views/ChannelView';
+import { Overview } from './views/Overview';
+
+// The compare view is the least used: its code loads when it is first opened.
+const CompareView = lazy(() => import('./views/CompareView'));
 
 export interface AppProps {
   /** Injected for tests; the browser's WebSocket otherwise. */
   liveOptions?: UseLiveChannelOptions;
 }
 
-export function App({ liveOptions }: AppProps) {
+export function App(props: AppProps) {
+  return (
+    <ThemeProvider>
+      <Dashboard {...props} />
+    </ThemeProvider>
+  );
+}
+
+function Dashboard({ liveOptions }: AppProps) {
   const streams = useStreams();
   const items = streams.data?.items ?? [];
-  const [hashChannel, selectChannel] = useSelectedChannel();
-  const selectedId = hashChannel ?? items[0]?.stream_id ?? null;
+  const [route, navigate] = useRoute();
+  const now = useNow(1000);
 
-  // Record the default (first) channel in the URL so the choice survives reordering and reloads.
-  useEffect(() => {
-    if (hashChannel === null && selectedId !== null) replaceSelectedChannel(selectedId);
-  }, [hashChannel, selectedId]);
+  const channelId = route.view === 'channel' ? route.id : null;
+  const channelRange = route.view === 'channel' ? route.range : LIVE;
+  const summary = items.find((s) => s.stream_id === channelId) ?? null;
+  const channel = useChannelData(channelId, channelRange, liveOptions, summary);
 
-  const channel = useChannelData(selectedId, liveOptions);
-  const summary = items.find((s) => s.stream_id === selectedId) ?? channel.live.stream;
-  const viewers =
-    channel.live.viewerCount ?? summary?.viewer_count ?? channel.latestWindow?.viewer_last ?? null;
-  const chatRate = channel.latestWindow?.messages_per_min ?? summary?.chat_rate ?? null;
-  const isLive = channel.live.stream?.is_live ?? summary?.is_live ?? false;
+  // "Channel" in the menu returns to the last channel looked at (the first one before that).
+  const [lastChannel, setLastChannel] = useState<string | null>(null);
+  if (channelId !== null && channelId !== lastChannel) setLastChannel(channelId);
+  const channelLink = channelId ?? lastChannel ?? items[0]?.stream_id ?? null;
+
+  // In the channel view the status is the live socket's; elsewhere it is the list's polling.
+  const polling: ConnectionState = streams.error
+    ? 'reconnecting'
+    : streams.loading
+      ? 'reconnecting'
+      : 'connected';
+  const status = route.view === 'channel' ? channel.live.status : polling;
+  const retry = route.view === 'channel' ? channel.live.retryInMs : null;
+
+  const nav: Array<{ view: Route['view']; label: string; href: string | null }> = [
+    { view: 'overview', label: 'Overview', href: '#/' },
+    {
+      view: 'channel',
+      label: 'Channel',
+      href: channelLink ? formatHash({ view: 'channel', id: channelLink, range: LIVE }) : null,
+    },
+    { view: 'compare', label: 'Compare', href: '#/compare' },
+  ];
 
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand">
+        <a className="brand" href="#/">
           <span className="brand__mark" aria-hidden="true">
             ◆
           </span>
           Telemetra
-        </span>
-        <ConnectionStatus state={channel.live.status} retryInMs={channel.live.retryInMs} />
+        </a>
+        <nav className="views-nav" aria-label="Views">
+          {nav.map((item) =>
+            item.href ? (
+              <a
+                key={item.view}
+                href={item.href}
+                className="views-nav__link"
+                aria-current={route.view === item.view ? 'page' : undefined}
+                data-testid={`nav-${item.view}`}
+              >
+                {item.label}
+              </a>
+            ) : null,
+          )}
+        </nav>
+        <div className="topbar__end">
+          <ConnectionStatus state={status} retryInMs={retry} />
+          <ThemeToggle />
+        </div>
       </header>
 
       <ErrorBanner
         errors={[
           { source: 'Channels', error: streams.error },
-          { source: 'Chat history', error: channel.metricsError },
-          { source: 'Moments', error: channel.momentsError },
+          ...(route.view === 'channel' ? channel.errors : []),
         ]}
       />
 
-      <div className="layout">
-        <ChannelList
+      {route.view === 'overview' && (
+        <Overview streams={items} loading={streams.loading} total={streams.data?.total} now={now} />
+      )}
+
+      {route.view === 'channel' && (
+        <ChannelView
+          id={route.id}
+          range={route.range}
+          onRangeChange={(range) => navigate({ view: 'channel', id: route.id, range })}
+          onSelect={(id) => navigate({ view: 'channel', id, range: route.range })}
           streams={items}
-          selectedId={selectedId}
-          onSelect={selectChannel}
-          loading={streams.loading}
+          streamsLoading={streams.loading}
           total={streams.data?.total}
+          data={channel}
+          now={now}
         />
+      )}
 
-        <main className="channel">
-          {selectedId === null ? (
-            <p className="muted">{streams.loading ? 'Loading…' : 'Pick a channel.'}</p>
-          ) : (
-            <>
-              <header className="channel__header">
-                <h1>{selectedId}</h1>
-                <span className={`badge ${isLive ? 'badge--live' : 'badge--offline'}`}>
-                  {isLive ? 'Live' : 'Offline'}
-                </span>
-                {summary?.category && <span className="muted">{summary.category}</span>}
-                {summary?.title && <p className="channel__title">{summary.title}</p>}
-              </header>
-
-              <div className="stats">
-                <ViewerCount value={viewers} />
-                <section className="stat" aria-label="Chat rate">
-                  <span className="stat__label">Chat rate</span>
-                  <span className="stat__value stat__value--small">
-                    {formatRate(chatRate)}
-                    <span className="stat__unit">msg/min</span>
-                  </span>
-                </section>
-                <section className="stat" aria-label="Unique chatters">
-                  <span className="stat__label">Chatters (60 s)</span>
-                  <span className="stat__value stat__value--small">
-                    {formatCount(channel.latestWindow?.unique_chatters)}
-                  </span>
-                </section>
-              </div>
-
-              <section className="panel" aria-label="Chat rate over time">
-                <h2 className="panel-title">Chat rate · last 15 min</h2>
-                <ChatRateChart series={channel.series} markers={channel.markers} />
-              </section>
-
-              <MomentsList moments={channel.moments} />
-            </>
-          )}
-        </main>
-      </div>
+      {route.view === 'compare' && (
+        <Suspense fallback={<p className="view-loading muted">Loading the compare view…</p>}>
+          <CompareView
+            streams={items}
+            ids={route.ids}
+            range={route.range}
+            onChange={(ids, range) => navigate({ view: 'compare', ids, range })}
+            now={now}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,9 +1,13 @@
 import type {
+  ChattersResponse,
+  EmotesResponse,
   HealthResponse,
   MetricsResponse,
   MomentsResponse,
   StreamsPage,
   TimeRange,
+  TransactionsResponse,
+  ViewersResponse,
 } from './types';
 
 /**
@@ -127,6 +131,46 @@ export function createApiClient(options: ApiClientOptions = {}) {
       get<MomentsResponse>(
         `${streamPath(streamId)}/moments`,
         { from: params.from, to: params.to, limit: params.limit ?? 50 },
+        signal,
+      ),
+
+    getViewers: (streamId: string, range: TimeRange = {}, signal?: AbortSignal) =>
+      get<ViewersResponse>(
+        `${streamPath(streamId)}/viewers`,
+        { from: range.from, to: range.to },
+        signal,
+      ),
+
+    getTransactions: (
+      streamId: string,
+      params: TimeRange & { limit?: number } = {},
+      signal?: AbortSignal,
+    ) =>
+      get<TransactionsResponse>(
+        `${streamPath(streamId)}/transactions`,
+        { from: params.from, to: params.to, limit: params.limit },
+        signal,
+      ),
+
+    getEmotes: (
+      streamId: string,
+      params: TimeRange & { limit?: number } = {},
+      signal?: AbortSignal,
+    ) =>
+      get<EmotesResponse>(
+        `${streamPath(streamId)}/emotes`,
+        { from: params.from, to: params.to, limit: params.limit },
+        signal,
+      ),
+
+    getChatters: (
+      streamId: string,
+      params: TimeRange & { limit?: number } = {},
+      signal?: AbortSignal,
+    ) =>
+      get<ChattersResponse>(
+        `${streamPath(streamId)}/chatters`,
+        { from: params.from, to: params.to, limit: params.limit },
         signal,
       ),
   };

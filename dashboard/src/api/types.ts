@@ -65,6 +65,8 @@ export interface MetricsWindow {
   viewer_avg: number | null;
   transaction_count: number;
   transaction_amount: number;
+  /** Money of the window by transaction type; absent on servers older than this field. */
+  money_by_type?: MoneyByType[];
   is_final: boolean;
 }
 
@@ -105,6 +107,74 @@ export interface MomentsResponse {
   stream_id: string;
   /** Newest first. */
   moments: Moment[];
+}
+
+/** `GET /api/v1/streams/{id}/viewers`: viewer samples, oldest first, at most 2000 (thinned). */
+export interface ViewerSample {
+  timestamp: Timestamp;
+  viewer_count: number;
+  chatter_count: number | null;
+}
+
+export interface ViewersResponse {
+  stream_id: string;
+  from: Timestamp;
+  to: Timestamp;
+  samples: ViewerSample[];
+}
+
+export type TransactionType = 'donation' | 'subscription' | 'bits' | 'gift_sub';
+
+export interface Transaction {
+  transaction_id: string;
+  timestamp: Timestamp;
+  transaction_type: TransactionType;
+  amount: number;
+  currency: string;
+  username: string | null;
+  tier: string | null;
+  count: number | null;
+}
+
+/** Count and sum of one transaction type (in a window or a whole range). */
+export interface MoneyByType {
+  transaction_type: TransactionType;
+  count: number;
+  total: number;
+}
+
+export interface TransactionsSummary {
+  count: number;
+  total: number;
+  by_type: MoneyByType[];
+}
+
+/** `GET /api/v1/streams/{id}/transactions`: rows newest first; the summary covers the whole range. */
+export interface TransactionsResponse {
+  stream_id: string;
+  from: Timestamp;
+  to: Timestamp;
+  transactions: Transaction[];
+  summary: TransactionsSummary;
+}
+
+/**
+ * `GET /api/v1/streams/{id}/emotes`, most used first. Counts are summed from the windows'
+ * top-10 lists, so rare emotes are undercounted.
+ */
+export interface EmotesResponse {
+  stream_id: string;
+  from: Timestamp;
+  to: Timestamp;
+  emotes: NamedCount[];
+}
+
+/** `GET /api/v1/streams/{id}/chatters`, most messages first (approximate like the emotes). */
+export interface ChattersResponse {
+  stream_id: string;
+  from: Timestamp;
+  to: Timestamp;
+  chatters: NamedCount[];
 }
 
 /** Body of every 4xx/5xx response. */

@@ -1,7 +1,8 @@
 import { useEffect, useReducer } from 'react';
 import { LiveConnection, liveUrl, type ConnectionState, type WebSocketFactory } from '../api/live';
 import type { LiveMessage, MetricsWindow, Moment, StreamSummary } from '../api/types';
-import { mergeMoments, mergeWindows, trimWindows } from '../lib/series';
+import { CHART_SPAN_MS, mergeMoments, mergeWindows, trimWindows } from '../lib/series';
+import { mergePoints, type ViewerPoint } from '../lib/viewers';
 
 /** Live moments kept in memory; the list shows fewer. */
 const MAX_LIVE_MOMENTS = 200;
@@ -15,6 +16,8 @@ export interface LiveState {
   reconnects: number;
   stream: StreamSummary | null;
   viewerCount: number | null;
+  /** Viewer counts received live, ascending, trimmed to the chart span. */
+  viewerPoints: ViewerPoint[];
   /** Windows received live, by `window_start`, ascending, trimmed to the chart span. */
   windows: MetricsWindow[];
   /** Moments received live, newest first. */
@@ -35,6 +38,7 @@ export function initialLiveState(streamId: string | null): LiveState {
     reconnects: 0,
     stream: null,
     viewerCount: null,
+    viewerPoints: [],
     windows: [],
     moments: [],
   };
@@ -55,8 +59,17 @@ function applyMessage(state: LiveState, message: LiveMessage): LiveState {
       };
     case 'metrics':
       return { ...state, windows: trimWindows(mergeWindows(state.windows, [message.window])) };
-    case 'viewers':
-      return { ...state, viewerCount: message.viewer_count };
+    case 'viewers': {
+      const t = Date.parse(message.timestamp);
+      if (!Number.isFinite(t)) return { ...state, viewerCount: message.viewer_count };
+      const points = mergePoints(state.viewerPoints, [{ t, v: message.viewer_count }]);
+      const cutoff = points.at(-1)!.t - CHART_SPAN_MS;
+      return {
+        ...state,
+        viewerCount: message.viewer_count,
+        viewerPoints: points[0]!.t < cutoff ? points.filter((p) => p.t >= cutoff) : points,
+      };
+    }
     case 'moment':
       return {
         ...state,

@@ -1,22 +1,24 @@
 import { useApi } from '../api/ApiContext';
 import type { MetricsResponse } from '../api/types';
+import { LIVE, rangeKey, rangeQuery, refreshInterval, type RangeSpec } from '../lib/range';
 import { usePolledResource } from './usePolledResource';
 
 /**
- * Live updates come over the WebSocket; this slower refresh only fills in final windows and
- * any gap the socket missed.
+ * In live mode updates come over the WebSocket; this slower refresh only fills in final
+ * windows and any gap the socket missed.
  */
 export const METRICS_REFRESH_MS = 30_000;
 
-/** The channel's window series for the server's default range (the last 15 minutes). */
+/** The channel's window series over `range` (live: the last 15 minutes). */
 export function useMetrics(
   streamId: string | null,
-  { reloadToken = 0, intervalMs = METRICS_REFRESH_MS } = {},
+  range: RangeSpec = LIVE,
+  { reloadToken = 0, intervalMs = refreshInterval(range, METRICS_REFRESH_MS) } = {},
 ) {
   const client = useApi();
   return usePolledResource<MetricsResponse>(
-    streamId === null ? null : `streams/${streamId}/metrics`,
-    (signal) => client.getMetrics(streamId ?? '', {}, signal),
+    streamId === null ? null : `streams/${streamId}/metrics?range=${rangeKey(range)}`,
+    (signal) => client.getMetrics(streamId ?? '', rangeQuery(range), signal),
     { intervalMs, reloadToken },
   );
 }

@@ -69,3 +69,38 @@ export function mergeMoments(...lists: ReadonlyArray<readonly Moment[]>): Moment
 export function sortMomentsNewestFirst(moments: readonly Moment[]): Moment[] {
   return [...moments].sort((a, b) => toMillis(b.timestamp) - toMillis(a.timestamp));
 }
+
+/** Sentiment columns: x = window_end in Unix seconds, y = score, for windows that have one. */
+export function toSentimentSeries(windows: readonly MetricsWindow[]): ChatRateSeries {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (const w of windows) {
+    if (w.sentiment_score === null || !Number.isFinite(w.sentiment_score)) continue;
+    const t = toMillis(w.window_end) / 1000;
+    if (!Number.isFinite(t)) continue;
+    if (x.length > 0 && x[x.length - 1] === t) {
+      y[y.length - 1] = w.sentiment_score;
+    } else {
+      x.push(t);
+      y.push(w.sentiment_score);
+    }
+  }
+  return { x, y };
+}
+
+/**
+ * Joins several (time, value) lists into one chart table: the union of their times,
+ * ascending, with null where a list has no value at a time.
+ */
+export function alignSeries(
+  lists: ReadonlyArray<ReadonlyArray<{ t: number; v: number }>>,
+): [number[], ...Array<Array<number | null>>] {
+  const times = [...new Set(lists.flatMap((l) => l.map((p) => p.t)))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const columns = lists.map((list) => {
+    const col: Array<number | null> = new Array<number | null>(times.length).fill(null);
+    for (const p of list) col[index.get(p.t)!] = p.v;
+    return col;
+  });
+  return [times, ...columns];
+}

@@ -1,5 +1,5 @@
-import { render, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import { momentsFixture } from '../../fixtures/moments';
 import { MomentsList } from '../MomentsList';
 
@@ -23,5 +23,29 @@ describe('MomentsList', () => {
     render(<MomentsList moments={[]} />);
     expect(screen.queryAllByTestId('moment-item')).toHaveLength(0);
     expect(screen.getByText(/No moments/)).toBeTruthy();
+  });
+
+  it('focuses a moment when its entry is clicked, and marks the focused one', () => {
+    const onFocus = vi.fn();
+    const { rerender } = render(<MomentsList moments={momentsFixture.moments} onFocus={onFocus} />);
+    const buttons = screen.getAllByTestId('moment-focus');
+    expect(buttons).toHaveLength(3);
+    fireEvent.click(buttons[1]!);
+    expect(onFocus).toHaveBeenCalledWith(
+      expect.objectContaining({ moment_id: 'm-middle', moment_type: 'raid_incoming' }),
+    );
+
+    rerender(
+      <MomentsList moments={momentsFixture.moments} onFocus={onFocus} focusedId="m-middle" />,
+    );
+    const pressed = screen
+      .getAllByTestId('moment-focus')
+      .map((b) => b.getAttribute('aria-pressed'));
+    expect(pressed).toEqual(['false', 'true', 'false']);
+  });
+
+  it('is read-only without a focus handler', () => {
+    render(<MomentsList moments={momentsFixture.moments} />);
+    expect(screen.queryAllByTestId('moment-focus')).toHaveLength(0);
   });
 });
