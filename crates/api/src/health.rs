@@ -19,19 +19,26 @@ async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The process can do its job: the store answers.
+/// The process can do its job: the store answers and live updates flow.
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "store": "ok" })),
-        ),
+    let store = match state.store.ping().await {
+        Ok(()) => true,
         Err(e) => {
             tracing::warn!(error = %e, "Store is not reachable.");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "not_ready", "store": "unreachable" })),
-            )
+            false
         }
-    }
+    };
+    let live = state.hub.is_ready();
+    let status = if store && live {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let word = |ok: bool| if ok { "ok" } else { "unreachable" };
+    let body = json!({
+        "status": if store && live { "ready" } else { "not_ready" },
+        "store": word(store),
+        "live": word(live),
+    });
+    (status, Json(body))
 }

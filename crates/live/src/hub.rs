@@ -24,6 +24,10 @@ pub trait LiveHub: Send + Sync + 'static {
     fn subscribe(&self, channel: &ChannelId) -> Subscription;
     /// Number of live subscriptions across channels.
     fn subscribers(&self) -> usize;
+    /// Whether live updates can flow (a remote hub is connected).
+    fn is_ready(&self) -> bool {
+        true
+    }
 }
 
 /// The in-process hub of the embedded default.
@@ -39,14 +43,29 @@ impl MemoryHub {
     }
 }
 
-impl LiveHub for MemoryHub {
-    fn publish(&self, channel: &ChannelId, message: &LiveMessage) {
+impl MemoryHub {
+    /// Delivers an already serialized message to `channel`'s local subscribers.
+    pub fn deliver(&self, channel: &ChannelId, text: Arc<str>) {
         let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(tx) = channels.get(channel) {
-            if tx.receiver_count() > 0 {
-                // No subscriber left is not an error: nobody is watching.
-                let _ = tx.send(Arc::from(message.to_json()));
-            }
+            // No subscriber left is not an error: nobody is watching.
+            let _ = tx.send(text);
+        }
+    }
+
+    fn has_subscribers(&self, channel: &ChannelId) -> bool {
+        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        channels
+            .get(channel)
+            .is_some_and(|tx| tx.receiver_count() > 0)
+    }
+}
+
+impl LiveHub for MemoryHub {
+    fn publish(&self, channel: &ChannelId, message: &LiveMessage) {
+        // Serialize only for an audience.
+        if self.has_subscribers(channel) {
+            self.deliver(channel, Arc::from(message.to_json()));
         }
     }
 

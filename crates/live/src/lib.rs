@@ -8,6 +8,8 @@
 
 mod hub;
 mod message;
+mod redis_hub;
 
 pub use hub::{LiveHub, MemoryHub, Subscription};
 pub use message::LiveMessage;
+pub use redis_hub::RedisHub;

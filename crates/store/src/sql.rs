@@ -152,10 +152,24 @@ impl SqlStore {
         Ok(store)
     }
 
-    /// Connects to PostgreSQL at `url` (`postgres://user@host:port/db`). Does not
+    /// A store for PostgreSQL at `url` (`postgres://user@host:port/db`). Connections
+    /// are made on first use, so this succeeds while the database is down: queries
+    /// then fail with retryable errors and [`Store::ping`] says not ready. Does not
     /// migrate: see [`SqlStore::migrate`].
-    pub async fn connect_postgres(url: &str) -> Result<Self> {
-        Self::connect(url, Dialect::Postgres, 8).await
+    pub fn connect_postgres(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let location = redact(url);
+        let options: AnyConnectOptions = url
+            .parse()
+            .map_err(|source| Error::Open { location, source })?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(options.log_statements(tracing::log::LevelFilter::Trace));
+        Ok(Self {
+            pool,
+            dialect: Dialect::Postgres,
+        })
     }
 
     async fn connect(url: &str, dialect: Dialect, max_connections: u32) -> Result<Self> {

@@ -54,7 +54,7 @@ where
         .await
         .unwrap();
     let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-    let store = SqlStore::connect_postgres(&url).await.unwrap();
+    let store = SqlStore::connect_postgres(&url).unwrap();
     store.migrate().await.unwrap();
     test(store.clone()).await;
     store.pool().close().await;

@@ -34,6 +34,10 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Write synthetic events as JSON Lines.
     Generate(GenerateArgs),
+    /// Distributed mode: the API and dashboard over PostgreSQL, live updates from Redis.
+    Serve(ServeArgs),
+    /// Distributed mode: apply the schema migrations to PostgreSQL.
+    Migrate(MigrateArgs),
     /// The built-in benchmarks, printing events/s and memory.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -90,6 +94,45 @@ pub struct GenerateArgs {
     /// Window slide the episodes are timed for.
     #[arg(long, env = "TELEMETRA_SLIDE", default_value = "10s", value_parser = duration)]
     pub slide: Duration,
+}
+
+/// Where the distributed mode keeps its results.
+#[derive(Debug, Args)]
+pub struct PostgresArgs {
+    /// PostgreSQL connection URL, e.g. postgres://telemetra@db:5432/telemetra.
+    #[arg(long = "postgres", env = "TELEMETRA_POSTGRES")]
+    pub postgres_url: String,
+}
+
+/// Where the distributed mode relays live updates.
+#[derive(Debug, Args)]
+pub struct RedisArgs {
+    /// Redis connection URL, e.g. redis://cache:6379.
+    #[arg(long = "redis", env = "TELEMETRA_REDIS")]
+    pub redis_url: String,
+    /// Prefix of every Redis key and pub/sub channel (several deployments can share a Redis).
+    #[arg(long, env = "TELEMETRA_REDIS_PREFIX", default_value = "telemetra:")]
+    pub redis_prefix: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address the API and dashboard listen on.
+    #[arg(long, env = "TELEMETRA_LISTEN", default_value = "127.0.0.1:8000")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub postgres: PostgresArgs,
+    #[command(flatten)]
+    pub redis: RedisArgs,
+    /// Apply pending schema migrations at start (retrying until PostgreSQL answers).
+    #[arg(long, env = "TELEMETRA_MIGRATE")]
+    pub migrate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub postgres: PostgresArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,4 +242,53 @@ fn late_policy(s: &str) -> Result<LatePolicy, String> {
 
 fn duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 500ms, 10s, 1m)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_parse_into_engine_settings() {
+        let cli = Cli::try_parse_from([
+            "telemetra",
+            "replay",
+            "--input",
+            "f",
+            "--window",
+            "30s",
+            "--slide",
+            "5s",
+            "--late-policy",
+            "drop",
+        ])
+        .unwrap();
+        let Command::Replay(args) = cli.command else {
+            panic!("replay")
+        };
+        let cfg = args.engine.engine_config();
+        assert_eq!(
+            (cfg.window_ms, cfg.slide_ms, cfg.late_policy),
+            (30_000, 5_000, LatePolicy::Drop)
+        );
+        assert!(Cli::try_parse_from([
+            "telemetra",
+            "replay",
+            "--input",
+            "f",
+            "--late-policy",
+            "maybe"
+        ])
+        .is_err());
+        assert!(
+            Cli::try_parse_from(["telemetra", "replay", "--input", "f", "--window", "soon"])
+                .is_err()
+        );
+    }
 }

@@ -6,5 +6,7 @@ mod run;
 mod replay;
 // Bad input: the dead-letter path.
 mod dead_letters;
+// `serve` and `migrate` on real PostgreSQL and Redis.
+mod distributed;
 // Shared helpers.
 mod util;

@@ -32,21 +32,44 @@ impl Server {
     pub async fn start(extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let data_dir = dir.path().join("data");
+        let mut args = vec![
+            "run".to_owned(),
+            "--data-dir".to_owned(),
+            data_dir.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Self::spawn(dir, data_dir, &args).await
+    }
+
+    /// Starts `telemetra serve` against PostgreSQL and Redis and waits for `/health`.
+    pub async fn serve(postgres: &str, redis_prefix: &str) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().to_owned();
+        let args: Vec<String> = [
+            "serve",
+            "--postgres",
+            postgres,
+            "--redis",
+            "redis://127.0.0.1:6379",
+            "--redis-prefix",
+            redis_prefix,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        Self::spawn(dir, data_dir, &args).await
+    }
+
+    async fn spawn(dir: tempfile::TempDir, data_dir: PathBuf, args: &[String]) -> Server {
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
         let child = Command::new(bin())
-            .args([
-                "run",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--data-dir",
-            ])
-            .arg(&data_dir)
-            .args(extra)
+            .args(args)
+            .args(["--listen", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
-            .expect("start telemetra run");
+            .expect("start telemetra");
         let server = Server {
             child,
             base: format!("127.0.0.1:{port}"),
@@ -175,4 +198,46 @@ pub fn assert_same_tables(a: &[(String, Vec<String>)], b: &[(String, Vec<String>
         );
     }
     assert_eq!(a.len(), b.len());
+}
+
+/// A fresh PostgreSQL database for one test (`TELEMETRA_TEST_POSTGRES` names the
+/// server's admin database; default the local server). Call [`TestDb::drop_now`].
+pub struct TestDb {
+    pub url: String,
+    name: String,
+    admin: String,
+}
+
+impl TestDb {
+    pub async fn create() -> TestDb {
+        use sqlx::Connection;
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        sqlx::any::install_default_drivers();
+        let admin = std::env::var("TELEMETRA_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!(
+            "telemetra_e2e_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut conn = sqlx::AnyConnection::connect(&admin)
+            .await
+            .expect("PostgreSQL reachable for tests");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        TestDb { url, name, admin }
+    }
+
+    pub async fn drop_now(self) {
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(&self.admin).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE {} WITH (FORCE)", self.name))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
 }

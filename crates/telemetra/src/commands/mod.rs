@@ -2,8 +2,10 @@
 
 mod bench;
 mod generate;
+mod migrate;
 mod replay;
 mod run;
+mod serve;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -20,6 +22,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Replay(args) => replay::replay(args).await,
         Command::Generate(args) => generate::generate(args),
         Command::Bench(cmd) => bench::bench(cmd),
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Migrate(args) => migrate::migrate(args).await,
     }
 }
 
@@ -36,4 +40,26 @@ async fn open_embedded_store(data_dir: &Path) -> Result<Arc<SqlStore>> {
             )
         })?;
     Ok(Arc::new(store))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
 }

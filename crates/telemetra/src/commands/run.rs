@@ -63,7 +63,7 @@ pub async fn run(args: RunArgs) -> Result<()> {
     }));
     tracing::info!(listen = %args.listen, data_dir = %args.data_dir.display(), "Telemetra is running: open http://{}/", args.listen);
 
-    wait_for_signal().await;
+    super::shutdown_signal().await;
     tracing::info!("Shutting down.");
     let _ = shutdown_tx.send(true);
     source.abort();
@@ -75,27 +75,6 @@ pub async fn run(args: RunArgs) -> Result<()> {
         .context("the server stopped abnormally")?
         .context("the server failed")?;
     Ok(())
-}
-
-async fn wait_for_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }
 
 /// Reads records from the bus until shutdown; the end of a file input closes all
