@@ -34,6 +34,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Write synthetic events as JSON Lines.
     Generate(GenerateArgs),
+    /// Score chat text with the engine's sentiment model: each TEXT, or each line of standard input.
+    Sentiment(SentimentArgs),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +89,15 @@ pub struct GenerateArgs {
     /// Window slide the episodes are timed for.
     #[arg(long, env = "TELEMETRA_SLIDE", default_value = "10s", value_parser = duration)]
     pub slide: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct SentimentArgs {
+    /// Messages to score; without any, each line of standard input is one message.
+    /// Prints score (4 decimals), class (-1, 0, 1) and text, tab-separated, one line per
+    /// message, in order.
+    #[arg(value_name = "TEXT")]
+    pub texts: Vec<String>,
 }
 
 /// The synthetic source.

@@ -6,5 +6,7 @@ mod run;
 mod replay;
 // Bad input: the dead-letter path.
 mod dead_letters;
+// `telemetra sentiment`: scores from arguments and standard input.
+mod sentiment;
 // Shared helpers.
 mod util;

@@ -3,6 +3,7 @@
 mod generate;
 mod replay;
 mod run;
+mod sentiment;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run::run(args).await,
         Command::Replay(args) => replay::replay(args).await,
         Command::Generate(args) => generate::generate(args),
+        Command::Sentiment(args) => sentiment::sentiment(args),
     }
 }
 
