@@ -25,12 +25,14 @@
 //! thread and run); cheap enough for the engine's per-event path. VADER costs a
 //! couple of microseconds a message, so two shortcuts avoid it, both exact: a
 //! message made only of common words VADER does not know (`COMMON_WORDS`) scores 0
-//! without it, and the scores of recent messages are cached, because chat repeats
-//! itself ("KEKW", "LUL", "gg").
+//! without it, and recent scores are cached, because chat repeats itself ("KEKW",
+//! "LUL", "gg"). The cache is keyed by the text VADER scores, in which common words
+//! that only count by their place are one filler word, so "what game PogChamp" and
+//! "which map PogChamp" share an entry (`FILLER_WORD`).
 
 use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Mutex;
@@ -42,8 +44,10 @@ pub const POSITIVE_THRESHOLD: f64 = 0.05;
 /// Compound score at or below which a message is negative (VADER's usual cut-off).
 pub const NEGATIVE_THRESHOLD: f64 = -0.05;
 
-/// Cache slots of [`SentimentModel::new`]: enough for the hot set of a busy chat.
-const DEFAULT_CACHE_SLOTS: usize = 8192;
+/// Cache slots of [`SentimentModel::new`], about 5 MB when full: enough for the hot
+/// set of many busy channels (the generator's chat, which repeats little, needs
+/// ~50 000 per 200 000 messages).
+const DEFAULT_CACHE_SLOTS: usize = 65_536;
 /// Longer messages are not cached: they rarely repeat, and this bounds the memory.
 const MAX_CACHED_LEN: usize = 200;
 
@@ -256,6 +260,26 @@ const COMMON_WORDS: &str = "\
     here's who's where's how's when's anyone anybody someone somebody something anything \
     everything nothing everyone yo hey hi hello sup bro dude guys chat's streamer's";
 
+/// Stand-in for filler words (see [`Role::Filler`]): VADER scores "what game PogChamp"
+/// and "which map PogChamp" alike, so they can share a cache entry. Three letters, so
+/// that VADER strips punctuation from it as from the words it replaces.
+const FILLER_WORD: &str = "zzq";
+
+/// Words VADER's rules compare by spelling, in its idioms ("the shit", "kiss of
+/// death", "yeah right"), multi-word boosters ("kind of", "just enough") and the
+/// negation and "least" patterns ("never so", "without doubt", "at least"). They
+/// are never filler, even when the single-word probe does not notice them.
+const VADER_PATTERN_WORDS: &[&str] = &[
+    "the", "shit", "bomb", "bad", "ass", "badass", "bus", "stop", "yeah", "right", "kiss", "of",
+    "death", "to", "die", "for", "beating", "heart", "just", "enough", "kind", "sort", "kinda",
+    "never", "so", "this", "without", "doubt", "at", "least", "very", "but", "no", "not", "nor",
+];
+
+/// Elongated words per message resolved by probing VADER (two calls each); later
+/// ones keep their two-letter form, so a line of "aaaa aaaa …" cannot cost hundreds
+/// of VADER calls.
+const MAX_PROBED_ELONGATIONS: usize = 8;
+
 /// The longest word worth looking up in the common words.
 const MAX_COMMON_LEN: usize = 16;
 
@@ -267,8 +291,9 @@ pub struct SentimentModel {
     emotes: HashMap<&'static str, StandIn, BuildHasherDefault<Fnv>>,
     /// The emoji among them.
     emoji: Vec<char>,
-    /// [`COMMON_WORDS`] that VADER gives no valence, for the inert fast path.
-    common: HashSet<&'static str, BuildHasherDefault<Fnv>>,
+    /// [`COMMON_WORDS`] that VADER gives no valence, for the inert fast path and the
+    /// cache key.
+    common: HashMap<&'static str, Role, BuildHasherDefault<Fnv>>,
     /// VADER's compound of "good", to probe whether a word means anything to VADER.
     good: f64,
     cache: ScoreCache,
@@ -295,10 +320,21 @@ impl SentimentModel {
                 }
             })
             .collect();
-        // Checked here rather than trusted: a listed word VADER knows is left out.
+        // Checked here rather than trusted: a listed word VADER knows is left out, and
+        // one that changes its neighbour ("very", "not", "but") is not filler.
         let common = COMMON_WORDS
             .split_whitespace()
             .filter(|w| analyzer.polarity_scores(w).compound == 0.0)
+            .map(|w| {
+                let neutral_to_neighbours = !VADER_PATTERN_WORDS.contains(&w)
+                    && analyzer.polarity_scores(&format!("{w} good")).compound == good;
+                let role = if neutral_to_neighbours {
+                    Role::Filler
+                } else {
+                    Role::Unscored
+                };
+                (w, role)
+            })
             .collect();
         Self {
             analyzer,
@@ -312,27 +348,23 @@ impl SentimentModel {
 
     /// Scores one message. Never fails: text with nothing to score is neutral (0).
     pub fn score(&self, text: &str) -> Sentiment {
-        let slot = self.cache.slot(text);
-        if let Some(compound) = slot.and_then(|s| ScoreCache::get(s, text)) {
-            return Sentiment::from_compound(compound);
-        }
-        let compound = self.compound(text);
-        if let Some(slot) = slot {
-            ScoreCache::put(slot, text, compound);
-        }
-        Sentiment::from_compound(compound)
-    }
-
-    /// The uncached score.
-    fn compound(&self, text: &str) -> f64 {
         let text = self.isolate_emoji(text);
-        match self.rewrite(&text) {
+        let text = match self.rewrite(&text) {
             // VADER's score of a text without a single lexicon word is 0: the other
             // rules (negation, boosters, "!") only scale lexicon words' valences.
-            Rewritten::Inert => 0.0,
-            // `+ 0.0` turns a negative zero into zero, so it prints as "0.0000".
-            Rewritten::Text(text) => self.analyzer.polarity_scores(&text).compound + 0.0,
+            Rewritten::Inert => return Sentiment::from_compound(0.0),
+            Rewritten::Text(text) => text,
+        };
+        let slot = self.cache.slot(&text);
+        if let Some(compound) = slot.and_then(|s| ScoreCache::get(s, &text)) {
+            return Sentiment::from_compound(compound);
         }
+        // `+ 0.0` turns a negative zero into zero, so it prints as "0.0000".
+        let compound = self.analyzer.polarity_scores(&text).compound + 0.0;
+        if let Some(slot) = slot {
+            ScoreCache::put(slot, &text, compound);
+        }
+        Sentiment::from_compound(compound)
     }
 
     fn emote(&self, token: &str) -> Option<&StandIn> {
@@ -341,7 +373,8 @@ impl SentimentModel {
 
     /// The text as VADER should see it: emotes, slang and "lets go" replaced by their
     /// stand-ins, elongations undone. Whitespace and punctuation are kept, so VADER's
-    /// "!"/"?" emphasis and emoticons are untouched. Borrows when nothing changes.
+    /// "!"/"?" emphasis and emoticons are untouched. Borrows when nothing changes, and
+    /// says so when nothing in the text can score.
     fn rewrite<'t>(&self, text: &'t str) -> Rewritten<'t> {
         let mut edits: Vec<Edit> = Vec::new();
         // Whether no token can carry a valence: then the score is 0 without VADER.
@@ -351,6 +384,7 @@ impl SentimentModel {
         let mut upper_words = 0usize;
         let mut tokens = tokens(text).peekable();
         let mut after_lets = false;
+        let mut probes_left = MAX_PROBED_ELONGATIONS;
         while let Some((start, token)) = tokens.next() {
             let (core_start, core) = strip_punctuation(token);
             let core_start = start + core_start;
@@ -371,7 +405,13 @@ impl SentimentModel {
                 continue;
             }
             let edits_before = edits.len();
-            let unelongated = has_elongation(core).then(|| self.unelongate(core));
+            let unelongated = has_elongation(core).then(|| {
+                if probes_left == 0 {
+                    return squeeze(core, 2);
+                }
+                probes_left -= 1;
+                self.unelongate(core)
+            });
             let word = unelongated.as_deref().unwrap_or(core);
             // `stretched` reads elongations itself ("GOOOO"), so it looks at `core`.
             let go = if after_lets {
@@ -404,9 +444,16 @@ impl SentimentModel {
             // A word left as it is is inert when it is a common word VADER gives no
             // valence. VADER looks the stripped form up, unless that is two characters
             // or fewer ("is?" stays "is?"), so only then is the stripped form checked.
-            inert &= edits.len() == edits_before
-                && (core.len() == token.len() || core.len() > 2)
-                && self.is_common(core);
+            let common =
+                if edits.len() == edits_before && (core.len() == token.len() || core.len() > 2) {
+                    self.common_word(core)
+                } else {
+                    None
+                };
+            inert &= common.is_some();
+            if common == Some(Role::Filler) {
+                edits.push(Edit::word(core_start, core_end, FILLER_WORD, upper));
+            }
             after_lets = stretched(core, "lets") || stretched(core, "let's");
         }
         if inert {
@@ -433,16 +480,14 @@ impl SentimentModel {
         Rewritten::Text(Cow::Owned(out))
     }
 
-    /// Whether `word` is in [`COMMON_WORDS`] (ASCII, any case) and VADER gives it no
-    /// valence.
-    fn is_common(&self, word: &str) -> bool {
+    /// The role of `word` if it is one of the [`COMMON_WORDS`] (ASCII, any case) VADER
+    /// gives no valence.
+    fn common_word(&self, word: &str) -> Option<Role> {
         let mut buf = [0u8; MAX_COMMON_LEN];
-        let Some(buf) = buf.get_mut(..word.len()) else {
-            return false;
-        };
+        let buf = buf.get_mut(..word.len())?;
         buf.copy_from_slice(word.as_bytes());
         buf.make_ascii_lowercase();
-        std::str::from_utf8(buf).is_ok_and(|w| self.common.contains(w))
+        self.common.get(std::str::from_utf8(buf).ok()?).copied()
     }
 
     /// Puts spaces around the emoji of [`EMOTES`], so that "🔥🔥" or "gg🔥" become
@@ -511,6 +556,16 @@ impl fmt::Debug for SentimentModel {
             .field("cache_slots", &self.cache.slots.len())
             .finish_non_exhaustive()
     }
+}
+
+/// What a common word is to VADER.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// No valence and no effect on other words: only its place and its caps count,
+    /// so it is scored as [`FILLER_WORD`].
+    Filler,
+    /// No valence, but a booster, negation or part of one of VADER's patterns.
+    Unscored,
 }
 
 /// What VADER should score.
@@ -703,7 +758,7 @@ impl Hasher for Fnv {
     }
 }
 
-/// Scores of recent messages: a direct-mapped table (slot = hash of the text), each
+/// Scores of recent texts: a direct-mapped table (slot = hash of the text), each
 /// slot behind its own lock. A new message overwrites its slot's old one, so the
 /// memory is bounded and there is no clearing pause. A slot that another thread
 /// holds is skipped, never waited for. Hashing is randomly keyed (std's SipHash), so
@@ -893,6 +948,15 @@ mod tests {
         assert_eq!(squeeze("hmmmmm", 2), "hmm");
         assert_eq!(squeeze("goood!!!!", 1), "god!!!!", "only letters squeeze");
         assert!(!has_elongation("good") && !has_elongation("!!!") && has_elongation("LOOOL"));
+        // Past the probe budget, elongations keep two letters.
+        let many = "loool ".repeat(MAX_PROBED_ELONGATIONS + 2);
+        let Rewritten::Text(t) = model().rewrite(&many) else {
+            panic!("not inert")
+        };
+        assert!(
+            t.starts_with("lol lol ") && t.ends_with("lool lool "),
+            "{t}"
+        );
     }
 
     #[test]
@@ -939,7 +1003,7 @@ mod tests {
         assert_eq!(class(&m, "KEKWait"), 0);
         assert!(matches!(m.rewrite("gg KEKW, LUL"), Rewritten::Text(t) if t == "gg lmao, lol"));
         assert!(matches!(
-            m.rewrite("what a good game?"),
+            m.rewrite("amazing stuff?"),
             Rewritten::Text(Cow::Borrowed(_))
         ));
     }
@@ -973,7 +1037,7 @@ mod tests {
         slow.common.clear();
         let dropped: Vec<&str> = COMMON_WORDS
             .split_whitespace()
-            .filter(|w| !fast.common.contains(w))
+            .filter(|w| !fast.common.contains_key(w))
             .collect();
         assert!(
             dropped.len() < COMMON_WORDS.len() / 10,
@@ -1011,6 +1075,77 @@ mod tests {
             assert_eq!(fast.score(&text), slow.score(&text), "{text}");
         }
         assert!(inert > 100, "the fast path is taken ({inert})");
+    }
+
+    #[test]
+    fn filler_words_share_a_cache_entry_and_keep_the_score() {
+        let m = model();
+        let skeleton = |t: &str| match m.rewrite(t) {
+            Rewritten::Text(t) => t.into_owned(),
+            Rewritten::Inert => String::new(),
+        };
+        assert_eq!(skeleton("what game PogChamp"), "zzq zzq awesome");
+        assert_eq!(skeleton("which map, PogChamp"), "zzq zzq, awesome");
+        assert_eq!(skeleton("WHAT map PogChamp"), "ZZQ zzq awesome");
+        // Words VADER's rules read keep their spelling.
+        assert_eq!(skeleton("the game is so good"), "the zzq zzq so good");
+        // Random chat built from filler, pattern words, lexicon words, boosters,
+        // negations, emotes, caps and punctuation scores exactly as without fillers.
+        let mut slow = model();
+        slow.common.clear();
+        let vocabulary: Vec<&str> = COMMON_WORDS
+            .split_whitespace()
+            .chain(VADER_PATTERN_WORDS.iter().copied())
+            .chain([
+                "good",
+                "great",
+                "love",
+                "hate",
+                "funny",
+                "awful",
+                "lol",
+                "heart",
+                "die",
+                "death",
+                "shit",
+                "bomb",
+                "right",
+                "yeah",
+                "really",
+                "extremely",
+                "isn't",
+                "least",
+                "PogChamp",
+                "Kappa",
+                "LUL",
+                "BibleThump",
+                "trash",
+                ":)",
+                "<3",
+            ])
+            .collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let words: Vec<String> = (0..1 + next(8))
+                .map(|_| {
+                    let w = vocabulary[next(vocabulary.len())];
+                    let w = if next(4) == 0 {
+                        w.to_uppercase()
+                    } else {
+                        w.to_owned()
+                    };
+                    w + ["", "", "", "!", "?", ","][next(6)]
+                })
+                .collect();
+            let text = words.join(" ");
+            assert_eq!(m.score(&text), slow.score(&text), "{text}");
+        }
     }
 
     #[test]
@@ -1118,8 +1253,16 @@ mod tests {
             .iter()
             .filter(|t| matches!(uncached.rewrite(t), Rewritten::Inert))
             .count();
+        let skeletons = messages
+            .iter()
+            .filter_map(|t| match uncached.rewrite(&uncached.isolate_emoji(t)) {
+                Rewritten::Text(t) => Some(t.into_owned()),
+                Rewritten::Inert => None,
+            })
+            .collect::<std::collections::HashSet<_>>()
+            .len();
         eprintln!(
-            "{} generator chat messages, {distinct} distinct, {inert} inert",
+            "{} generator chat messages: {distinct} distinct, {inert} inert, {skeletons} distinct texts for VADER",
             messages.len()
         );
         let n = messages.len();
@@ -1143,9 +1286,12 @@ mod tests {
         let mut slow = SentimentModel::with_cache(0);
         slow.common.clear();
         measure("uncached, no inert fast path", n, || sum(&slow));
-        measure("cached (a fresh cache each run)", n, || {
+        measure("cached, cold (a fresh model each run)", n, || {
             sum(&SentimentModel::new())
         });
+        let warm = SentimentModel::new();
+        sum(&warm);
+        measure("cached, warm (the same messages again)", n, || sum(&warm));
         // A chat that repeats itself: 1 000 distinct lines, each seen 1 000 times.
         let hot = SentimentModel::new();
         measure("cached, 1 000 lines seen 1 000 times", 1_000_000, || {
