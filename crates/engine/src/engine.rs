@@ -8,7 +8,9 @@ use telemetra_types::{
 
 use crate::aggregate::{merge_window, Pane};
 use crate::moments::{is_complete, raid_moment, MomentDetector};
-use crate::{stream, ConfigError, EngineConfig, LatePolicy, WatermarkTracker, WindowSpec};
+use crate::{
+    stream, ConfigError, EngineConfig, LatePolicy, SentimentModel, WatermarkTracker, WindowSpec,
+};
 
 /// Something the engine produced, for the store and the live hub.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,6 +80,7 @@ pub struct Engine {
     channels: BTreeMap<ChannelId, ChannelState>,
     out: Vec<Output>,
     stats: EngineStats,
+    sentiment: SentimentModel,
 }
 
 impl Engine {
@@ -94,6 +97,7 @@ impl Engine {
             channels: BTreeMap::new(),
             out: Vec::new(),
             stats: EngineStats::default(),
+            sentiment: SentimentModel::new(),
         })
     }
 
@@ -146,16 +150,27 @@ impl Engine {
         }
 
         let pane = self.spec.pane_of(t);
-        if let Some(wm) = self.watermark.current().filter(|wm| t < *wm) {
+        let late = self.watermark.current().is_some_and(|wm| t < wm);
+        if late {
             self.stats.late += 1;
-            let correct = self.cfg.late_policy == LatePolicy::Correct
-                && t >= wm.saturating_sub(self.cfg.correction_horizon_ms);
-            if !correct {
+            let horizon = self
+                .watermark
+                .current()
+                .unwrap_or(t)
+                .saturating_sub(self.cfg.correction_horizon_ms);
+            if self.cfg.late_policy == LatePolicy::Drop || t < horizon {
                 return Verdict::Late;
             }
+        }
+        // Scoring is the costliest step of a chat message: done only for counted ones.
+        let sentiment = match event {
+            Event::Chat(m) => Some(self.sentiment.score(&m.message)),
+            _ => None,
+        };
+        if late {
             // Panes within the horizon are kept after their windows close (see
             // `finalize_through`), so the corrected windows are recomputed exactly.
-            ch.panes.entry(pane).or_default().add(event);
+            ch.panes.entry(pane).or_default().add(event, sentiment);
             let next_final = ch.next_final.unwrap_or(i64::MIN);
             let k = self.spec.panes_per_window();
             for q in self.spec.windows_of(t).filter(|q| *q < next_final) {
@@ -173,7 +188,7 @@ impl Engine {
             self.stats.corrected += 1;
             return Verdict::Corrected;
         }
-        ch.panes.entry(pane).or_default().add(event);
+        ch.panes.entry(pane).or_default().add(event, sentiment);
         ch.first_event_ms = ch.first_event_ms.min(t);
         ch.dirty_from = Some(ch.dirty_from.map_or(pane, |d| d.min(pane)));
         self.stats.applied += 1;

@@ -16,6 +16,7 @@ mod aggregate;
 mod config;
 mod engine;
 mod moments;
+mod sentiment;
 mod stream;
 mod watermark;
 mod window;
@@ -27,5 +28,8 @@ mod tests;
 
 pub use config::{ConfigError, EngineConfig, LatePolicy, MomentConfig};
 pub use engine::{Engine, EngineStats, Output, Verdict};
+pub use sentiment::{
+    Sentiment, SentimentClass, SentimentModel, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD,
+};
 pub use watermark::WatermarkTracker;
 pub use window::WindowSpec;

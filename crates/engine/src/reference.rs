@@ -13,7 +13,7 @@ use telemetra_types::{
     WindowMetrics,
 };
 
-use crate::{Engine, EngineConfig, LatePolicy, Output};
+use crate::{Engine, EngineConfig, LatePolicy, Output, Sentiment, SentimentClass, SentimentModel};
 
 const NOW: i64 = 2_000_000_000_000;
 
@@ -87,6 +87,21 @@ fn naive_window(channel: &ChannelId, start: i64, end: i64, events: &[&Event]) ->
         })
         .collect();
     w.message_count = chats.len() as u64;
+    if !chats.is_empty() {
+        static MODEL: std::sync::OnceLock<SentimentModel> = std::sync::OnceLock::new();
+        let model = MODEL.get_or_init(SentimentModel::new);
+        let scores: Vec<Sentiment> = chats.iter().map(|m| model.score(&m.message)).collect();
+        let scaled: i64 = scores
+            .iter()
+            .map(|s| (s.compound * 10_000.0).round() as i64)
+            .sum();
+        let mean = scaled as f64 / scores.len() as f64 / 10_000.0;
+        w.sentiment_score = Some((mean * 10_000.0).round() / 10_000.0);
+        let class = |c: SentimentClass| scores.iter().filter(|s| s.class == c).count() as u64;
+        w.positive_count = class(SentimentClass::Positive);
+        w.neutral_count = class(SentimentClass::Neutral);
+        w.negative_count = class(SentimentClass::Negative);
+    }
     w.messages_per_min = chats.len() as f64 * 60_000.0 / (end - start) as f64;
     w.unique_chatters = chats
         .iter()
@@ -228,7 +243,14 @@ fn build(raw: Vec<RawEvent>, disorder: i64) -> Vec<(u32, Event)> {
                         message_id: format!("m{i}"),
                         channel,
                         username: format!("user{user}"),
-                        message: "hi".into(),
+                        message: [
+                            "hi",
+                            "this is amazing PogChamp",
+                            "so boring ResidentSleeper",
+                            "not bad",
+                            "WHAT A PLAY",
+                        ][usize::from(user) % 5]
+                            .into(),
                         timestamp: Timestamp(t),
                         emotes: (!emotes.is_empty()).then(|| {
                             emotes

@@ -313,6 +313,10 @@ fn generated_episodes_are_each_detected_once_with_few_false_moments() {
                 (EpisodeKind::ChatBurst, MomentType::ChatSpike) => dt.abs() <= 20_000,
                 (EpisodeKind::Raid, MomentType::RaidIncoming) => dt == 0,
                 (EpisodeKind::Raid, MomentType::ViewerSpike) => (-10_000..=70_000).contains(&dt),
+                // Hype is positive: a burst lifts the mood of chat.
+                (EpisodeKind::ChatBurst, MomentType::SentimentShift) => dt.abs() <= 30_000,
+                // Raiders drift away again over the following minutes.
+                (EpisodeKind::Raid, MomentType::ViewerDrop) => (0..=300_000).contains(&dt),
                 _ => false,
             }
     };

@@ -41,6 +41,8 @@ pub enum Command {
     /// The built-in benchmarks, printing events/s and memory.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Score chat text with the engine's sentiment model: each TEXT, or each line of standard input.
+    Sentiment(SentimentArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +163,15 @@ pub struct BenchEngineArgs {
     pub runs: usize,
     #[command(flatten)]
     pub engine: EngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SentimentArgs {
+    /// Messages to score; without any, each line of standard input is one message.
+    /// Prints score (4 decimals), class (-1, 0, 1) and text, tab-separated, one line per
+    /// message, in order.
+    #[arg(value_name = "TEXT")]
+    pub texts: Vec<String>,
 }
 
 /// The synthetic source.

@@ -8,5 +8,7 @@ mod replay;
 mod dead_letters;
 // `serve` and `migrate` on real PostgreSQL and Redis.
 mod distributed;
+// `telemetra sentiment`: scores from arguments and standard input.
+mod sentiment;
 // Shared helpers.
 mod util;

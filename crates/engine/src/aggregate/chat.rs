@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use telemetra_types::{ChatMessage, CountEntry, WindowMetrics};
 
+use crate::{Sentiment, SentimentClass};
+
 /// Entries in each top list (SPEC §2).
 const TOP_N: usize = 10;
 
@@ -11,6 +13,7 @@ const TOP_N: usize = 10;
 #[derive(Clone, Debug, Default)]
 pub struct ChatPane {
     messages: u64,
+    sentiment: SentimentSum,
     emote_count: u64,
     chatters: HashMap<String, u64>,
     emotes: HashMap<String, u64>,
@@ -18,13 +21,59 @@ pub struct ChatPane {
 
 impl ChatPane {
     /// Adds one message. An emote listed twice counts twice.
-    pub fn add(&mut self, m: &ChatMessage) {
+    pub fn add(&mut self, m: &ChatMessage, sentiment: Sentiment) {
         self.messages += 1;
+        self.sentiment.add(sentiment);
         bump(&mut self.chatters, &m.username);
         for emote in m.emotes.iter().flatten() {
             self.emote_count += 1;
             bump(&mut self.emotes, emote);
         }
+    }
+}
+
+/// Message sentiment in a pane or window.
+///
+/// Scores are summed in fixed point (ten-thousandths, the model's precision) so the
+/// mean does not depend on the order messages arrived in, as a float sum would.
+#[derive(Clone, Debug, Default)]
+pub struct SentimentSum {
+    scaled_sum: i64,
+    scored: u64,
+    positive: u64,
+    neutral: u64,
+    negative: u64,
+}
+
+impl SentimentSum {
+    /// Adds one message's score.
+    pub fn add(&mut self, s: Sentiment) {
+        self.scaled_sum += (s.compound * 10_000.0).round() as i64;
+        self.scored += 1;
+        match s.class {
+            SentimentClass::Positive => self.positive += 1,
+            SentimentClass::Neutral => self.neutral += 1,
+            SentimentClass::Negative => self.negative += 1,
+        }
+    }
+
+    fn merge(&mut self, other: &SentimentSum) {
+        self.scaled_sum += other.scaled_sum;
+        self.scored += other.scored;
+        self.positive += other.positive;
+        self.neutral += other.neutral;
+        self.negative += other.negative;
+    }
+
+    /// Writes the sentiment fields: the mean score, and the messages per class.
+    pub fn finish(&self, m: &mut WindowMetrics) {
+        m.sentiment_score = (self.scored > 0).then(|| {
+            let mean = self.scaled_sum as f64 / self.scored as f64 / 10_000.0;
+            (mean * 10_000.0).round() / 10_000.0
+        });
+        m.positive_count = self.positive;
+        m.neutral_count = self.neutral;
+        m.negative_count = self.negative;
     }
 }
 
@@ -43,6 +92,7 @@ fn bump(counts: &mut HashMap<String, u64>, name: &str) {
 #[derive(Debug, Default)]
 pub struct ChatAccumulator<'a> {
     messages: u64,
+    sentiment: SentimentSum,
     emote_count: u64,
     chatters: HashMap<&'a str, u64>,
     emotes: HashMap<&'a str, u64>,
@@ -52,6 +102,7 @@ impl<'a> ChatAccumulator<'a> {
     /// Adds a pane.
     pub fn merge(&mut self, pane: &'a ChatPane) {
         self.messages += pane.messages;
+        self.sentiment.merge(&pane.sentiment);
         self.emote_count += pane.emote_count;
         for (name, n) in &pane.chatters {
             *self.chatters.entry(name).or_default() += n;
@@ -69,6 +120,7 @@ impl<'a> ChatAccumulator<'a> {
         m.emote_count = self.emote_count;
         m.top_emotes = top(self.emotes);
         m.top_chatters = top(self.chatters);
+        self.sentiment.finish(m);
     }
 }
 

@@ -11,6 +11,13 @@ mod viewer;
 
 use telemetra_types::{ChannelId, Event, Timestamp, WindowMetrics};
 
+use crate::{Sentiment, SentimentClass};
+
+const NEUTRAL: Sentiment = Sentiment {
+    compound: 0.0,
+    class: SentimentClass::Neutral,
+};
+
 pub use chat::{ChatAccumulator, ChatPane};
 pub use money::MoneyPane;
 pub use viewer::ViewerPane;
@@ -24,10 +31,11 @@ pub struct Pane {
 }
 
 impl Pane {
-    /// Adds an event to the pane. Stream lifecycle events carry no window aggregate.
-    pub fn add(&mut self, event: &Event) {
+    /// Adds an event to the pane; chat messages come with their sentiment. Stream
+    /// lifecycle events carry no window aggregate.
+    pub fn add(&mut self, event: &Event, sentiment: Option<Sentiment>) {
         match event {
-            Event::Chat(m) => self.chat.add(m),
+            Event::Chat(m) => self.chat.add(m, sentiment.unwrap_or(NEUTRAL)),
             Event::Viewer(v) => self.viewers.add(v),
             Event::Transaction(t) => self.money.add(t),
             Event::StreamMeta(_) => {}

@@ -5,6 +5,7 @@ mod generate;
 mod migrate;
 mod replay;
 mod run;
+mod sentiment;
 mod serve;
 
 use std::path::Path;
@@ -24,6 +25,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench(cmd) => bench::bench(cmd),
         Command::Serve(args) => serve::serve(args).await,
         Command::Migrate(args) => migrate::migrate(args).await,
+        Command::Sentiment(args) => sentiment::sentiment(args),
     }
 }
 
