@@ -7,6 +7,7 @@
 mod dashboard;
 mod error;
 mod health;
+pub mod metrics;
 mod query;
 mod streams;
 mod ws;
@@ -33,11 +34,14 @@ pub struct AppState {
 
 /// The complete router.
 pub fn app(state: AppState) -> Router {
+    metrics::init();
     Router::new()
+        .route("/metrics", axum::routing::get(metrics::metrics_get))
         .merge(health::router())
         .merge(streams::router())
         .merge(ws::router())
         .fallback(dashboard::serve_asset)
+        .layer(axum::middleware::from_fn(metrics::track_http))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

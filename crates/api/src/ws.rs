@@ -33,6 +33,13 @@ async fn ws_live(
 }
 
 async fn live_session(socket: WebSocket, state: AppState, id: ChannelId) {
+    crate::metrics::WEBSOCKET_CLIENTS.inc();
+    live_loop(socket, &state, &id).await;
+    crate::metrics::WEBSOCKET_CLIENTS.dec();
+}
+
+async fn live_loop(socket: WebSocket, state: &AppState, id: &ChannelId) {
+    let (state, id) = (state.clone(), id.clone());
     // Subscribe before reading the snapshot, so nothing published in between is lost.
     let mut updates = state.hub.subscribe(&id);
     let (mut sender, mut receiver) = socket.split();

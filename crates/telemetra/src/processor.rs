@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use telemetra_api::metrics;
 use telemetra_engine::{Engine, EngineStats, Output, Verdict};
 use telemetra_live::{LiveHub, LiveMessage};
 use telemetra_store::{DeadLetter, Store, WriteBatch};
@@ -75,13 +76,20 @@ impl Processor {
         now_ms: i64,
     ) {
         self.records += 1;
+        metrics::EVENTS_RECEIVED
+            .with_label_values(&[topic.map_or("file", |t| t.label())])
+            .inc();
         let decoded = match topic {
             Some(t) => decode_event(t, raw),
             None => decode_line(raw),
         };
         let rejected = match decoded {
             Ok(event) => match self.engine.process(partition, &event, now_ms) {
-                Verdict::Applied | Verdict::Corrected | Verdict::Late => return,
+                Verdict::Applied => return,
+                Verdict::Corrected => {
+                    return metrics::EVENTS_LATE.with_label_values(&["corrected"]).inc()
+                }
+                Verdict::Late => return metrics::EVENTS_LATE.with_label_values(&["dropped"]).inc(),
                 Verdict::TooFarAhead => Rejected::new(
                     RejectReason::FutureTimestamp,
                     format!(
@@ -96,6 +104,9 @@ impl Processor {
             Err(r) => r,
         };
         self.rejected += 1;
+        metrics::EVENTS_REJECTED
+            .with_label_values(&[rejected.reason.as_str()])
+            .inc();
         self.batch.dead_letters.push(DeadLetter {
             source: source.to_owned(),
             position,
@@ -134,8 +145,23 @@ impl Processor {
     async fn write_and_publish(&mut self) -> Result<()> {
         let messages = self.collect();
         if !self.batch.is_empty() {
+            let started = std::time::Instant::now();
             write_with_retry(self.store.as_ref(), &self.batch).await?;
+            metrics::STORE_WRITE_SECONDS.observe(started.elapsed().as_secs_f64());
+            for w in &self.batch.windows {
+                metrics::WINDOWS_EMITTED
+                    .with_label_values(&[if w.is_final { "final" } else { "running" }])
+                    .inc();
+            }
+            for m in &self.batch.moments {
+                metrics::MOMENTS
+                    .with_label_values(&[m.moment_type.as_str()])
+                    .inc();
+            }
             self.batch = WriteBatch::default();
+        }
+        if let Some(wm) = self.engine.watermark() {
+            metrics::WATERMARK_DELAY.set((telemetra_types::now_ms() - wm) as f64 / 1000.0);
         }
         if let Some(hub) = &self.hub {
             for (channel, message) in &messages {

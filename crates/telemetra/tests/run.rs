@@ -258,3 +258,38 @@ async fn run_with_an_input_file_stores_what_replay_stores() {
     replayed.pop();
     assert_same_tables(&live, &replayed);
 }
+
+#[tokio::test]
+async fn prometheus_metrics_count_what_happened_with_bounded_labels() {
+    let server = Server::start(&FAST_WINDOWS).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let value = |text: &str, series: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    loop {
+        // Exercise a route with an id in it: the label must be the template.
+        get_json(&server.url("/api/v1/streams/pixelqueen/metrics"), 200).await;
+        let text = reqwest::get(server.url("/metrics")).await.unwrap().text().await.unwrap();
+        let chat = value(&text, r#"telemetra_events_received_total{topic="chat"}"#);
+        let finals = value(&text, r#"telemetra_windows_emitted_total{kind="final"}"#);
+        if chat > 100.0 && finals > 0.0 {
+            assert!(value(&text, r#"telemetra_windows_emitted_total{kind="running"}"#) > 0.0);
+            assert!(text.contains(r#"route="/api/v1/streams/{id}/metrics",status="2xx""#), "{text}");
+            assert!(!text.contains("pixelqueen"), "channel ids must not become label values");
+            assert!(text.contains("telemetra_store_write_seconds_bucket"));
+            assert!(text.contains("# TYPE telemetra_watermark_delay_seconds gauge"));
+            // Every sample line is `name{labels} value` with a number.
+            for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+                let v = line.rsplit(' ').next().unwrap();
+                assert!(v.parse::<f64>().is_ok(), "bad sample line: {line}");
+            }
+            break;
+        }
+        assert!(Instant::now() < deadline, "metrics did not move:\n{text}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
