@@ -3,7 +3,13 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+
+/// The body of every error response.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in words that say how to fix the request.
+    pub error: String,
+}
 
 /// What went wrong, and whose fault it is.
 #[derive(Debug)]
@@ -38,6 +44,6 @@ impl IntoResponse for ApiError {
                 (status, "internal error; see the server log".to_owned())
             }
         };
-        (status, Json(json!({ "error": message }))).into_response()
+        (status, Json(ErrorBody { error: message })).into_response()
     }
 }

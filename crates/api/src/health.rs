@@ -15,12 +15,15 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The process answers.
-async fn health() -> Json<Value> {
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, description = "Alive")))]
+pub(crate) async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// The process can do its job: the store answers and live updates flow.
-async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+#[utoipa::path(get, path = "/ready", tag = "operations",
+    responses((status = 200, description = "Ready"), (status = 503, description = "A dependency is unreachable")))]
+pub(crate) async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let store = match state.store.ping().await {
         Ok(()) => true,
         Err(e) => {

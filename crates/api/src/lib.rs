@@ -8,6 +8,7 @@ mod dashboard;
 mod error;
 mod health;
 pub mod metrics;
+pub mod openapi;
 mod query;
 mod streams;
 mod ws;
@@ -37,6 +38,8 @@ pub fn app(state: AppState) -> Router {
     metrics::init();
     Router::new()
         .route("/metrics", axum::routing::get(metrics::metrics_get))
+        .route("/openapi.json", axum::routing::get(openapi::openapi_json))
+        .route("/docs", axum::routing::get(openapi::docs_page))
         .merge(health::router())
         .merge(streams::router())
         .merge(ws::router())

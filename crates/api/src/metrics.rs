@@ -171,6 +171,8 @@ pub fn init() {
 }
 
 /// `GET /metrics`.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
 pub async fn metrics_get() -> Response {
     let mut body = Vec::new();
     let encoder = TextEncoder::new();

@@ -9,7 +9,9 @@ use axum::{Json, Router};
 use serde::Serialize;
 use telemetra_store::{MoneySummary, Page, TopList, TransactionRecord, ViewerSample};
 use telemetra_types::{ChannelId, CountEntry, Moment, StreamSummary, Timestamp, WindowMetrics};
+use utoipa::ToSchema;
 
+use crate::error::ErrorBody;
 use crate::{query, ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -46,15 +48,17 @@ fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {
         .map_err(|e| ApiError::BadRequest(format!("invalid query string: {e}")))
 }
 
-#[derive(Serialize)]
-struct StreamList {
+#[derive(Serialize, ToSchema)]
+pub struct StreamList {
     items: Vec<StreamSummary>,
     page: u32,
     page_size: u32,
     total: u64,
 }
 
-async fn streams_list(
+#[utoipa::path(get, path = "/api/v1/streams", tag = "streams", params(PageParams),
+    responses((status = 200, body = StreamList), (status = 400, body = ErrorBody)))]
+pub(crate) async fn streams_list(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<StreamList>, ApiError> {
@@ -80,22 +84,28 @@ async fn known_stream(state: &AppState, id: &str) -> Result<(ChannelId, StreamSu
     }
 }
 
-async fn stream_get(
+#[utoipa::path(get, path = "/api/v1/streams/{id}", tag = "streams",
+    params(("id" = String, Path, description = "Channel login")),
+    responses((status = 200, body = StreamSummary), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn stream_get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<StreamSummary>, ApiError> {
     Ok(Json(known_stream(&state, &id).await?.1))
 }
 
-#[derive(Serialize)]
-struct MetricsSeries {
+#[derive(Serialize, ToSchema)]
+pub struct MetricsSeries {
     stream_id: ChannelId,
     from: Timestamp,
     to: Timestamp,
     windows: Vec<WindowMetrics>,
 }
 
-async fn stream_metrics(
+#[utoipa::path(get, path = "/api/v1/streams/{id}/metrics", tag = "streams",
+    params(("id" = String, Path, description = "Channel login"), RangeParams),
+    responses((status = 200, body = MetricsSeries), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn stream_metrics(
     State(state): State<AppState>,
     Path(id): Path<String>,
     p: Params,
@@ -112,13 +122,16 @@ async fn stream_metrics(
     }))
 }
 
-#[derive(Serialize)]
-struct MomentList {
+#[derive(Serialize, ToSchema)]
+pub struct MomentList {
     stream_id: ChannelId,
     moments: Vec<Moment>,
 }
 
-async fn stream_moments(
+#[utoipa::path(get, path = "/api/v1/streams/{id}/moments", tag = "streams",
+    params(("id" = String, Path, description = "Channel login"), RangeParams, LimitParam),
+    responses((status = 200, body = MomentList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn stream_moments(
     State(state): State<AppState>,
     Path(id): Path<String>,
     p: Params,
@@ -145,15 +158,18 @@ async fn stream_moments(
 /// Viewer samples returned at most per request; longer ranges are thinned evenly.
 const MAX_VIEWER_POINTS: u32 = 2_000;
 
-#[derive(Serialize)]
-struct ViewerSeries {
+#[derive(Serialize, ToSchema)]
+pub struct ViewerSeries {
     stream_id: ChannelId,
     from: Timestamp,
     to: Timestamp,
     samples: Vec<ViewerSample>,
 }
 
-async fn stream_viewers(
+#[utoipa::path(get, path = "/api/v1/streams/{id}/viewers", tag = "streams",
+    params(("id" = String, Path, description = "Channel login"), RangeParams),
+    responses((status = 200, body = ViewerSeries), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn stream_viewers(
     State(state): State<AppState>,
     Path(id): Path<String>,
     p: Params,
@@ -173,8 +189,8 @@ async fn stream_viewers(
     }))
 }
 
-#[derive(Serialize)]
-struct TransactionList {
+#[derive(Serialize, ToSchema)]
+pub struct TransactionList {
     stream_id: ChannelId,
     from: Timestamp,
     to: Timestamp,
@@ -182,7 +198,10 @@ struct TransactionList {
     summary: MoneySummary,
 }
 
-async fn stream_transactions(
+#[utoipa::path(get, path = "/api/v1/streams/{id}/transactions", tag = "streams",
+    params(("id" = String, Path, description = "Channel login"), RangeParams, LimitParam),
+    responses((status = 200, body = TransactionList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn stream_transactions(
     State(state): State<AppState>,
     Path(id): Path<String>,
     p: Params,
@@ -201,38 +220,59 @@ async fn stream_transactions(
     }))
 }
 
-/// Emotes or chatters with their counts over a range.
-#[derive(Serialize)]
-struct TopEntries {
+/// The most used emotes over a range.
+#[derive(Serialize, ToSchema)]
+pub struct EmoteList {
     stream_id: ChannelId,
     from: Timestamp,
     to: Timestamp,
-    #[serde(flatten)]
-    entries: TopField,
+    /// Most used first. Summed from non-overlapping windows' top 10 lists, so counts of
+    /// rare emotes are lower bounds.
+    emotes: Vec<CountEntry>,
 }
 
-/// The list under its resource's name: `emotes` or `chatters`.
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-enum TopField {
-    Emotes(Vec<CountEntry>),
-    Chatters(Vec<CountEntry>),
+/// The most active chatters over a range.
+#[derive(Serialize, ToSchema)]
+pub struct ChatterList {
+    stream_id: ChannelId,
+    from: Timestamp,
+    to: Timestamp,
+    /// Most active first, summed like emotes.
+    chatters: Vec<CountEntry>,
 }
 
-async fn stream_emotes(
+#[utoipa::path(get, path = "/api/v1/streams/{id}/emotes", tag = "streams",
+    params(("id" = String, Path, description = "Channel login"), RangeParams, LimitParam),
+    responses((status = 200, body = EmoteList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn stream_emotes(
     state: State<AppState>,
     id: Path<String>,
     p: Params,
-) -> Result<Json<TopEntries>, ApiError> {
-    top_list(state, id, p, TopList::Emotes).await
+) -> Result<Json<EmoteList>, ApiError> {
+    let (stream_id, from, to, emotes) = top_list(state, id, p, TopList::Emotes).await?;
+    Ok(Json(EmoteList {
+        stream_id,
+        from,
+        to,
+        emotes,
+    }))
 }
 
-async fn stream_chatters(
+#[utoipa::path(get, path = "/api/v1/streams/{id}/chatters", tag = "streams",
+    params(("id" = String, Path, description = "Channel login"), RangeParams, LimitParam),
+    responses((status = 200, body = ChatterList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn stream_chatters(
     state: State<AppState>,
     id: Path<String>,
     p: Params,
-) -> Result<Json<TopEntries>, ApiError> {
-    top_list(state, id, p, TopList::Chatters).await
+) -> Result<Json<ChatterList>, ApiError> {
+    let (stream_id, from, to, chatters) = top_list(state, id, p, TopList::Chatters).await?;
+    Ok(Json(ChatterList {
+        stream_id,
+        from,
+        to,
+        chatters,
+    }))
 }
 
 async fn top_list(
@@ -240,20 +280,42 @@ async fn top_list(
     Path(id): Path<String>,
     p: Params,
     list: TopList,
-) -> Result<Json<TopEntries>, ApiError> {
+) -> Result<(ChannelId, Timestamp, Timestamp, Vec<CountEntry>), ApiError> {
     let p = params(p)?;
     let (from, to) = range(&p)?;
     let limit = limit(&p, 50, 200)?;
     let (id, _) = known_stream(&state, &id).await?;
     let found = state.store.top(&id, list, from, to, limit).await?;
-    let entries = match list {
-        TopList::Emotes => TopField::Emotes(found),
-        TopList::Chatters => TopField::Chatters(found),
-    };
-    Ok(Json(TopEntries {
-        stream_id: id,
-        from,
-        to,
-        entries,
-    }))
+    Ok((id, from, to, found))
+}
+
+/// `from` and `to` bounds of a time range.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the query string; parsed by `query::range`
+struct RangeParams {
+    /// Start, RFC 3339 (default: 15 minutes before `to`, or now).
+    from: Option<String>,
+    /// End, exclusive, RFC 3339 (default: now). At most 31 days after `from`.
+    to: Option<String>,
+}
+
+/// How many items to return.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the query string; parsed by `query::bounded`
+struct LimitParam {
+    /// Maximum number of items.
+    limit: Option<u32>,
+}
+
+/// Paging of the channel list.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the query string; parsed by `query::bounded`
+struct PageParams {
+    /// Page number, from 1.
+    page: Option<u32>,
+    /// Items per page, 1 to 200 (default 50).
+    page_size: Option<u32>,
 }

@@ -22,7 +22,14 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/ws/live/{id}", get(ws_live))
 }
 
-async fn ws_live(
+/// Live updates of one channel: a `snapshot` on connect, then `metrics` (at least once
+/// a second while data flows), `viewers`, `moment` and `stream` messages, all JSON
+/// text frames shaped as `LiveMessage`. The server pings every 15 s.
+#[utoipa::path(get, path = "/ws/live/{id}", tag = "live",
+    params(("id" = String, Path, description = "Channel login")),
+    responses((status = 101, description = "Switching to the WebSocket protocol", body = LiveMessage),
+        (status = 400, body = crate::error::ErrorBody)))]
+pub(crate) async fn ws_live(
     State(state): State<AppState>,
     Path(id): Path<String>,
     ws: WebSocketUpgrade,

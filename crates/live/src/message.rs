@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use telemetra_types::{Moment, StreamSummary, Timestamp, WindowMetrics};
 
 /// One message to live clients, tagged by `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveMessage {
     /// Sent once on connect: where the channel stands.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use telemetra_types::{CountEntry, MoneyByType, Timestamp, TransactionType};
 
 /// One viewer count sample.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ViewerSample {
     /// Sample time.
     pub timestamp: Timestamp,
@@ -17,7 +17,7 @@ pub struct ViewerSample {
 }
 
 /// One stored money event.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TransactionRecord {
     /// Unique id.
     pub transaction_id: String,
@@ -38,7 +38,7 @@ pub struct TransactionRecord {
 }
 
 /// Totals of the money events in a range.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MoneySummary {
     /// Number of events.
     pub count: u64,

@@ -200,6 +200,24 @@ async fn bad_requests_get_clear_json_errors() {
         assert!(Instant::now() < deadline);
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // The API describes itself, offline.
+    let doc = get_json(&server.url("/openapi.json"), 200).await;
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(doc, committed, "the served document is the committed one");
+    let docs = reqwest::get(server.url("/docs"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        docs.contains("/openapi.json") && !docs.contains("https://"),
+        "docs page works offline"
+    );
     for (path, status, needle) in cases {
         let body = get_json(&server.url(path), status).await;
         let message = body["error"]
@@ -273,17 +291,31 @@ async fn prometheus_metrics_count_what_happened_with_bounded_labels() {
     loop {
         // Exercise a route with an id in it: the label must be the template.
         get_json(&server.url("/api/v1/streams/pixelqueen/metrics"), 200).await;
-        let text = reqwest::get(server.url("/metrics")).await.unwrap().text().await.unwrap();
+        let text = reqwest::get(server.url("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let chat = value(&text, r#"telemetra_events_received_total{topic="chat"}"#);
         let finals = value(&text, r#"telemetra_windows_emitted_total{kind="final"}"#);
         if chat > 100.0 && finals > 0.0 {
             assert!(value(&text, r#"telemetra_windows_emitted_total{kind="running"}"#) > 0.0);
-            assert!(text.contains(r#"route="/api/v1/streams/{id}/metrics",status="2xx""#), "{text}");
-            assert!(!text.contains("pixelqueen"), "channel ids must not become label values");
+            assert!(
+                text.contains(r#"route="/api/v1/streams/{id}/metrics",status="2xx""#),
+                "{text}"
+            );
+            assert!(
+                !text.contains("pixelqueen"),
+                "channel ids must not become label values"
+            );
             assert!(text.contains("telemetra_store_write_seconds_bucket"));
             assert!(text.contains("# TYPE telemetra_watermark_delay_seconds gauge"));
             // Every sample line is `name{labels} value` with a number.
-            for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            for line in text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+            {
                 let v = line.rsplit(' ').next().unwrap();
                 assert!(v.parse::<f64>().is_ok(), "bad sample line: {line}");
             }

@@ -50,6 +50,19 @@ impl From<ChannelId> for String {
     }
 }
 
+impl utoipa::PartialSchema for ChannelId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[a-z0-9_]{1,25}$"))
+            .description(Some("Twitch-style channel login."))
+            .examples(["pixelqueen"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ChannelId {}
+
 impl fmt::Display for ChannelId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

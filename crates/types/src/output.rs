@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{ChannelId, Timestamp, TransactionType};
 
 /// A name with a count: one entry of a top list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CountEntry {
     /// Emote name or username.
     pub name: String,
@@ -18,7 +18,7 @@ pub struct CountEntry {
 ///
 /// Emitted repeatedly while the window is open (`is_final == false`, running values)
 /// and once more when the watermark passes its end (`is_final == true`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WindowMetrics {
     /// Channel.
     pub stream_id: ChannelId,
@@ -66,7 +66,7 @@ pub struct WindowMetrics {
 }
 
 /// Count and sum of one type of money event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MoneyByType {
     /// Kind of money event.
     pub transaction_type: TransactionType,
@@ -111,7 +111,7 @@ impl WindowMetrics {
 }
 
 /// Kinds of moment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MomentType {
     /// Chat rate far above its recent baseline.
@@ -143,7 +143,19 @@ impl MomentType {
 }
 
 /// How remarkable a moment is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth a glance.
@@ -166,7 +178,7 @@ impl Severity {
 }
 
 /// An unusual moment of a stream.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Moment {
     /// Deterministic id: replaying the same input yields the same id, so writes are idempotent.
     pub moment_id: String,
@@ -187,11 +199,12 @@ pub struct Moment {
     /// The baseline mean it was compared with.
     pub baseline: Option<f64>,
     /// Type-specific details.
+    #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
 }
 
 /// A channel's lifecycle state.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StreamState {
     /// Channel.
     pub stream_id: ChannelId,
@@ -210,7 +223,7 @@ pub struct StreamState {
 }
 
 /// A channel as listed by the API: lifecycle state plus its current numbers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StreamSummary {
     /// Lifecycle state (its fields appear inline in JSON).
     #[serde(flatten)]
