@@ -21,6 +21,9 @@ pub struct Cli {
 /// Options for every subcommand.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
+    /// TOML configuration file; its settings apply under flags and TELEMETRA_* variables.
+    #[arg(long, global = true, env = "TELEMETRA_CONFIG", value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     /// Write logs as JSON lines instead of text (filter with TELEMETRA_LOG, e.g. "debug").
     #[arg(long, global = true, env = "TELEMETRA_LOG_JSON")]
     pub log_json: bool,

@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod config;
 mod input;
 mod processor;
 
@@ -13,6 +14,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before parsing (the file fills in environment variables) and before any thread.
+    let args: Vec<String> = std::env::args().collect();
+    if let Err(e) = config::apply(&args) {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(2);
+    }
     let cli = cli::Cli::parse();
     init_logging(&cli.global);
     let runtime = match tokio::runtime::Runtime::new() {

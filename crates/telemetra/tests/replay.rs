@@ -113,3 +113,33 @@ fn event_time(v: &serde_json::Value) -> i64 {
         .unwrap()
         .0
 }
+
+#[test]
+fn config_file_applies_under_environment_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = generate(dir.path(), 2_000);
+    let config = dir.path().join("telemetra.toml");
+    std::fs::write(&config, "[engine]\nwindow = \"60s\"\nslide = \"7s\"\n").unwrap();
+    let replay = |extra: &[&str], env: Option<(&str, &str)>| {
+        let mut cmd = std::process::Command::new(crate::util::bin());
+        cmd.args(["--config", config.to_str().unwrap(), "replay", "--input", file.to_str().unwrap()])
+            .args(["--data-dir", dir.path().join("d").to_str().unwrap()])
+            .args(extra);
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    // From the file: a slide that does not divide the window is refused at startup.
+    let out = replay(&[], None);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("must divide"), "{stderr}");
+    // The environment wins over the file, and a flag wins over both.
+    assert!(replay(&[], Some(("TELEMETRA_SLIDE", "10s"))).status.success());
+    assert!(replay(&["--slide", "10s"], Some(("TELEMETRA_SLIDE", "9s"))).status.success());
+    // Unknown keys are errors, not silently ignored.
+    std::fs::write(&config, "slied = \"10s\"\n").unwrap();
+    let out = replay(&[], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown setting `slied`"));
+}
