@@ -18,6 +18,10 @@ pub enum ApiError {
     BadRequest(String),
     /// The thing asked for does not exist.
     NotFound(String),
+    /// A token is required and was missing or wrong.
+    Unauthorized,
+    /// A limit is reached (e.g. live connections); try again later.
+    Busy(String),
     /// A dependency (the store) failed. The detail is logged, never sent: it may
     /// reveal internals.
     Internal(telemetra_store::Error),
@@ -34,6 +38,11 @@ impl IntoResponse for ApiError {
         let (status, message) = match self {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "a valid API token is required: send `Authorization: Bearer <token>`".to_owned(),
+            ),
+            ApiError::Busy(m) => (StatusCode::SERVICE_UNAVAILABLE, m),
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, source = ?std::error::Error::source(&e), "Request failed in the store.");
                 let status = if e.is_retryable() {

@@ -10,6 +10,7 @@ mod health;
 pub mod metrics;
 pub mod openapi;
 mod query;
+mod security;
 mod streams;
 mod ws;
 
@@ -23,6 +24,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use security::SecurityConfig;
 
 /// What handlers share.
 #[derive(Clone)]
@@ -31,12 +33,34 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Where live updates come from.
     pub hub: Arc<dyn LiveHub>,
+    /// Access control and limits.
+    pub security: SecurityConfig,
+    /// Bounds concurrent live connections.
+    pub websockets: Arc<tokio::sync::Semaphore>,
 }
+
+impl AppState {
+    /// State for a store, a hub and security settings.
+    pub fn new(store: Arc<dyn Store>, hub: Arc<dyn LiveHub>, security: SecurityConfig) -> Self {
+        let websockets = Arc::new(tokio::sync::Semaphore::new(security.max_websockets.max(1)));
+        Self {
+            store,
+            hub,
+            security,
+            websockets,
+        }
+    }
+}
+
+/// Largest request body accepted: the API takes no bodies; this bounds what a client
+/// can make the server buffer.
+const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The complete router.
 pub fn app(state: AppState) -> Router {
     metrics::init();
-    Router::new()
+    let cors = security::cors(&state.security);
+    let router = Router::new()
         .route("/metrics", axum::routing::get(metrics::metrics_get))
         .route("/openapi.json", axum::routing::get(openapi::openapi_json))
         .route("/docs", axum::routing::get(openapi::docs_page))
@@ -44,9 +68,21 @@ pub fn app(state: AppState) -> Router {
         .merge(streams::router())
         .merge(ws::router())
         .fallback(dashboard::serve_asset)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::require_token,
+        ))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
         .layer(axum::middleware::from_fn(metrics::track_http))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(TraceLayer::new_for_http());
+    let router = match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router.with_state(state)
 }
 
 /// Serves the app on `listener` until `shutdown` resolves.

@@ -36,7 +36,15 @@ pub(crate) async fn ws_live(
 ) -> Result<Response, ApiError> {
     // Unknown channels are fine: a client may wait for a stream to start.
     let id = query::channel(&id)?;
-    Ok(ws.on_upgrade(move |socket| live_session(socket, state, id)))
+    let Ok(permit) = state.websockets.clone().try_acquire_owned() else {
+        return Err(ApiError::Busy(
+            "too many live connections; try again later".into(),
+        ));
+    };
+    Ok(ws.on_upgrade(move |socket| async move {
+        live_session(socket, state, id).await;
+        drop(permit);
+    }))
 }
 
 async fn live_session(socket: WebSocket, state: AppState, id: ChannelId) {

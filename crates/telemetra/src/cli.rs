@@ -63,6 +63,33 @@ pub struct RunArgs {
     pub generator: GeneratorArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+/// Access control and limits of the HTTP server.
+#[derive(Debug, Args)]
+pub struct HttpArgs {
+    /// Require this bearer token on /api and /ws (WebSockets may pass ?access_token=).
+    #[arg(long, env = "TELEMETRA_API_TOKEN", hide_env_values = true)]
+    pub api_token: Option<String>,
+    /// Browser origins allowed to call the API (comma-separated); none: same origin only.
+    #[arg(long, env = "TELEMETRA_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Most live WebSocket connections at once.
+    #[arg(long, env = "TELEMETRA_MAX_WEBSOCKETS", default_value_t = 10_000)]
+    pub max_websockets: usize,
+}
+
+impl HttpArgs {
+    /// The server's security settings.
+    pub fn security(&self) -> telemetra_api::SecurityConfig {
+        telemetra_api::SecurityConfig {
+            api_token: self.api_token.clone().filter(|t| !t.is_empty()),
+            cors_origins: self.cors_origins.clone(),
+            max_websockets: self.max_websockets,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +159,8 @@ pub struct ServeArgs {
     /// Apply pending schema migrations at start (retrying until PostgreSQL answers).
     #[arg(long, env = "TELEMETRA_MIGRATE")]
     pub migrate: bool,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 #[derive(Debug, Args)]

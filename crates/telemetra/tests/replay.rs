@@ -122,9 +122,15 @@ fn config_file_applies_under_environment_and_flags() {
     std::fs::write(&config, "[engine]\nwindow = \"60s\"\nslide = \"7s\"\n").unwrap();
     let replay = |extra: &[&str], env: Option<(&str, &str)>| {
         let mut cmd = std::process::Command::new(crate::util::bin());
-        cmd.args(["--config", config.to_str().unwrap(), "replay", "--input", file.to_str().unwrap()])
-            .args(["--data-dir", dir.path().join("d").to_str().unwrap()])
-            .args(extra);
+        cmd.args([
+            "--config",
+            config.to_str().unwrap(),
+            "replay",
+            "--input",
+            file.to_str().unwrap(),
+        ])
+        .args(["--data-dir", dir.path().join("d").to_str().unwrap()])
+        .args(extra);
         if let Some((k, v)) = env {
             cmd.env(k, v);
         }
@@ -136,8 +142,12 @@ fn config_file_applies_under_environment_and_flags() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("must divide"), "{stderr}");
     // The environment wins over the file, and a flag wins over both.
-    assert!(replay(&[], Some(("TELEMETRA_SLIDE", "10s"))).status.success());
-    assert!(replay(&["--slide", "10s"], Some(("TELEMETRA_SLIDE", "9s"))).status.success());
+    assert!(replay(&[], Some(("TELEMETRA_SLIDE", "10s")))
+        .status
+        .success());
+    assert!(replay(&["--slide", "10s"], Some(("TELEMETRA_SLIDE", "9s")))
+        .status
+        .success());
     // Unknown keys are errors, not silently ignored.
     std::fs::write(&config, "slied = \"10s\"\n").unwrap();
     let out = replay(&[], None);

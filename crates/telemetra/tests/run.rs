@@ -218,6 +218,14 @@ async fn bad_requests_get_clear_json_errors() {
         docs.contains("/openapi.json") && !docs.contains("https://"),
         "docs page works offline"
     );
+    // No CORS configured: no cross-origin access, never `*`.
+    let r = reqwest::Client::new()
+        .get(server.url("/api/v1/streams"))
+        .header("Origin", "https://elsewhere.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
     for (path, status, needle) in cases {
         let body = get_json(&server.url(path), status).await;
         let message = body["error"]
@@ -324,4 +332,93 @@ async fn prometheus_metrics_count_what_happened_with_bounded_labels() {
         assert!(Instant::now() < deadline, "metrics did not move:\n{text}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+}
+
+#[tokio::test]
+async fn api_token_cors_and_security_headers() {
+    let server = Server::start(&[
+        "--api-token",
+        "s3cret",
+        "--cors-origins",
+        "https://dash.example",
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let get = |path: &str, token: Option<&str>, origin: Option<&str>| {
+        let mut req = client.get(server.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(o) = origin {
+            req = req.header("Origin", o);
+        }
+        req.send()
+    };
+    let r = get("/api/v1/streams", None, None).await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("Bearer"), "{body}");
+    assert_eq!(
+        get("/api/v1/streams", Some("wrong"), None)
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
+    assert_eq!(
+        get("/api/v1/streams", Some("s3cret"), None)
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    // Health, readiness and metrics stay open for probes and scrapers.
+    assert_eq!(
+        get("/health", None, None).await.unwrap().status().as_u16(),
+        200
+    );
+
+    // WebSockets: refused without the token, accepted with it in the query.
+    let url = format!("ws://{}/ws/live/pixelqueen", server.base);
+    assert!(tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .is_err());
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("{url}?access_token=s3cret"))
+        .await
+        .unwrap();
+    let Some(Ok(Message::Text(first))) = ws.next().await else {
+        panic!("no snapshot")
+    };
+    assert!(first.contains("\"type\":\"snapshot\""));
+
+    // CORS only for the configured origin.
+    let allowed = get(
+        "/api/v1/streams",
+        Some("s3cret"),
+        Some("https://dash.example"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://dash.example"
+    );
+    let other = get(
+        "/api/v1/streams",
+        Some("s3cret"),
+        Some("https://evil.example"),
+    )
+    .await
+    .unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+
+    // Security headers on the dashboard.
+    let page = get("/", None, None).await.unwrap();
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert!(page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
 }

@@ -56,7 +56,7 @@ pub async fn run(args: RunArgs) -> Result<()> {
     let processor = Processor::new(engine, store.clone(), Some(hub.clone()));
     let processing = tokio::spawn(process(processor, consumer, shutdown.clone()));
 
-    let state = AppState { store, hub };
+    let state = AppState::new(store, hub, args.http.security());
     let mut server_shutdown = shutdown.clone();
     let server = tokio::spawn(telemetra_api::serve(listener, state, async move {
         let _ = server_shutdown.wait_for(|stop| *stop).await;

@@ -31,9 +31,13 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("could not listen on {}", args.listen))?;
     tracing::info!(listen = %args.listen, "Serving the API and dashboard: open http://{}/", args.listen);
-    telemetra_api::serve(listener, AppState { store, hub }, super::shutdown_signal())
-        .await
-        .context("the server failed")
+    telemetra_api::serve(
+        listener,
+        AppState::new(store, hub, args.http.security()),
+        super::shutdown_signal(),
+    )
+    .await
+    .context("the server failed")
 }
 
 async fn migrate_with_retry(store: &SqlStore) {
