@@ -85,7 +85,7 @@ async fn known_stream(state: &AppState, id: &str) -> Result<(ChannelId, StreamSu
 }
 
 #[utoipa::path(get, path = "/api/v1/streams/{id}", tag = "streams",
-    params(("id" = String, Path, description = "Channel login")),
+    params(("id" = ChannelId, Path, description = "Channel login")),
     responses((status = 200, body = StreamSummary), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn stream_get(
     State(state): State<AppState>,
@@ -103,7 +103,7 @@ pub struct MetricsSeries {
 }
 
 #[utoipa::path(get, path = "/api/v1/streams/{id}/metrics", tag = "streams",
-    params(("id" = String, Path, description = "Channel login"), RangeParams),
+    params(("id" = ChannelId, Path, description = "Channel login"), RangeParams),
     responses((status = 200, body = MetricsSeries), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn stream_metrics(
     State(state): State<AppState>,
@@ -129,7 +129,7 @@ pub struct MomentList {
 }
 
 #[utoipa::path(get, path = "/api/v1/streams/{id}/moments", tag = "streams",
-    params(("id" = String, Path, description = "Channel login"), RangeParams, LimitParam),
+    params(("id" = ChannelId, Path, description = "Channel login"), RangeParams, ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "Most items to return (default 50)")),
     responses((status = 200, body = MomentList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn stream_moments(
     State(state): State<AppState>,
@@ -167,7 +167,7 @@ pub struct ViewerSeries {
 }
 
 #[utoipa::path(get, path = "/api/v1/streams/{id}/viewers", tag = "streams",
-    params(("id" = String, Path, description = "Channel login"), RangeParams),
+    params(("id" = ChannelId, Path, description = "Channel login"), RangeParams),
     responses((status = 200, body = ViewerSeries), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn stream_viewers(
     State(state): State<AppState>,
@@ -199,7 +199,7 @@ pub struct TransactionList {
 }
 
 #[utoipa::path(get, path = "/api/v1/streams/{id}/transactions", tag = "streams",
-    params(("id" = String, Path, description = "Channel login"), RangeParams, LimitParam),
+    params(("id" = ChannelId, Path, description = "Channel login"), RangeParams, ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Most items to return (default 100)")),
     responses((status = 200, body = TransactionList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn stream_transactions(
     State(state): State<AppState>,
@@ -242,7 +242,7 @@ pub struct ChatterList {
 }
 
 #[utoipa::path(get, path = "/api/v1/streams/{id}/emotes", tag = "streams",
-    params(("id" = String, Path, description = "Channel login"), RangeParams, LimitParam),
+    params(("id" = ChannelId, Path, description = "Channel login"), RangeParams, ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "Most items to return (default 50)")),
     responses((status = 200, body = EmoteList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn stream_emotes(
     state: State<AppState>,
@@ -259,7 +259,7 @@ pub(crate) async fn stream_emotes(
 }
 
 #[utoipa::path(get, path = "/api/v1/streams/{id}/chatters", tag = "streams",
-    params(("id" = String, Path, description = "Channel login"), RangeParams, LimitParam),
+    params(("id" = ChannelId, Path, description = "Channel login"), RangeParams, ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "Most items to return (default 50)")),
     responses((status = 200, body = ChatterList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn stream_chatters(
     state: State<AppState>,
@@ -295,18 +295,11 @@ async fn top_list(
 #[allow(dead_code)] // documents the query string; parsed by `query::range`
 struct RangeParams {
     /// Start, RFC 3339 (default: 15 minutes before `to`, or now).
+    #[param(format = DateTime)]
     from: Option<String>,
-    /// End, exclusive, RFC 3339 (default: now). At most 31 days after `from`.
+    /// End, exclusive, RFC 3339 (default: now). After `from`, at most 31 days later.
+    #[param(format = DateTime)]
     to: Option<String>,
-}
-
-/// How many items to return.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documents the query string; parsed by `query::bounded`
-struct LimitParam {
-    /// Maximum number of items.
-    limit: Option<u32>,
 }
 
 /// Paging of the channel list.
@@ -315,7 +308,9 @@ struct LimitParam {
 #[allow(dead_code)] // documents the query string; parsed by `query::bounded`
 struct PageParams {
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u32>,
     /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     page_size: Option<u32>,
 }
