@@ -17,11 +17,34 @@ mod ws;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::http::HeaderName;
 use axum::Router;
 use telemetra_live::LiveHub;
 use telemetra_store::Store;
 use tokio::net::TcpListener;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Request ids: the process start time and a counter, unique without a random source.
+#[derive(Clone, Default)]
+struct RequestIds {
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        static EPOCH: std::sync::LazyLock<u64> =
+            std::sync::LazyLock::new(|| telemetra_types::now_ms().max(0) as u64);
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{:x}-{n:x}", *EPOCH))
+            .ok()
+            .map(RequestId::new)
+    }
+}
 
 pub use error::ApiError;
 pub use security::SecurityConfig;
@@ -77,7 +100,14 @@ pub fn app(state: AppState) -> Router {
             MAX_BODY_BYTES,
         ))
         .layer(axum::middleware::from_fn(metrics::track_http))
-        .layer(TraceLayer::new_for_http());
+        // Every request gets an id (or keeps the caller's `x-request-id`), logged in its
+        // span and returned in the response, so a user's report can be found in the logs.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RequestIds::default()));
     let router = match cors {
         Some(cors) => router.layer(cors),
         None => router,

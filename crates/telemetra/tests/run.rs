@@ -218,6 +218,20 @@ async fn bad_requests_get_clear_json_errors() {
         docs.contains("/openapi.json") && !docs.contains("https://"),
         "docs page works offline"
     );
+    // Every response carries a request id; a caller's own id is kept.
+    let r = reqwest::Client::new()
+        .get(server.url("/health"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.headers()["x-request-id"].is_empty());
+    let r = reqwest::Client::new()
+        .get(server.url("/health"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "abc-123");
     // No CORS configured: no cross-origin access, never `*`.
     let r = reqwest::Client::new()
         .get(server.url("/api/v1/streams"))
