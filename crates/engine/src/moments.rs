@@ -49,13 +49,26 @@ impl Metric {
     ///
     /// Chat arrives roughly as a Poisson process (deviation `sqrt(mean)`); viewer
     /// counts drift a few percent without anything happening; money is heavy-tailed
-    /// (one large donation is not a burst); sentiment means move by a few hundredths.
-    fn std_floor(self, mean: f64) -> f64 {
+    /// (one large donation is not a burst); a sentiment mean over few messages is noisy.
+    fn std_floor(self, mean: f64, w: &WindowMetrics) -> f64 {
         match self {
             Metric::Chat => mean.sqrt().max(1.0),
             Metric::Viewers => (mean.abs() * 0.05).max(1.0),
             Metric::Money => mean.abs().max(5.0),
-            Metric::Sentiment => 0.05,
+            // A mean of n messages wobbles by about σ/√n, σ ≈ 0.5 for chat.
+            Metric::Sentiment => (0.5 / (w.message_count.max(1) as f64).sqrt()).max(0.05),
+        }
+    }
+
+    /// Whether the change is large enough to matter to a streamer, whatever its
+    /// z-score: over many channels and windows, 3σ happens by chance every few hours,
+    /// and "chat 5 % busier" is not a moment.
+    fn is_meaningful(self, value: f64, mean: f64) -> bool {
+        match self {
+            Metric::Chat => value >= 1.5 * mean,
+            Metric::Viewers => (value - mean).abs() >= 0.1 * mean.abs(),
+            Metric::Money => value >= 2.0 * mean,
+            Metric::Sentiment => (value - mean).abs() >= 0.1,
         }
     }
 
@@ -87,18 +100,22 @@ impl Baseline {
         cfg: &MomentConfig,
         metric: Metric,
         value: f64,
+        w: &WindowMetrics,
     ) -> Option<(MomentType, f64, f64)> {
         let mut opened = None;
         if self.history.len() >= cfg.min_history {
             let n = self.history.len() as f64;
             let mean = self.history.iter().sum::<f64>() / n;
             let var = self.history.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-            let z = (value - mean) / var.sqrt().max(metric.std_floor(mean));
+            let z = (value - mean) / var.sqrt().max(metric.std_floor(mean, w));
             if self.in_episode {
                 if z.abs() < cfg.z_rearm {
                     self.in_episode = false;
                 }
-            } else if let Some(kind) = metric.moment_type(z, cfg.z_threshold) {
+            } else if let Some(kind) = metric
+                .moment_type(z, cfg.z_threshold)
+                .filter(|_| metric.is_meaningful(value, mean))
+            {
                 self.in_episode = true;
                 opened = Some((kind, z, mean));
             }
@@ -126,7 +143,7 @@ impl MomentDetector {
             let Some(value) = metric.value(w) else {
                 continue;
             };
-            if let Some((kind, z, mean)) = baseline.observe(cfg, metric, value) {
+            if let Some((kind, z, mean)) = baseline.observe(cfg, metric, value, w) {
                 opened.push(statistical_moment(w, kind, z, value, mean, slide_ms));
             }
         }

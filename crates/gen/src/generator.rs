@@ -85,6 +85,10 @@ pub struct Generator {
     total_weight: f64,
     user_zipf: Zipf<f64>,
     clock: i64,
+    /// The arrival clock with its fraction of a millisecond: rounding each gap to whole
+    /// milliseconds would shorten gaps shorter than 0.5 ms to nothing, and so make the
+    /// rate depend on itself (a burst on one channel would speed up all the others).
+    arrivals_ms: f64,
     seq: u64,
     pending: VecDeque<(i64, Event)>,
     episodes: Vec<Episode>,
@@ -118,6 +122,7 @@ impl Generator {
             Zipf::new(cfg.users.max(1) as f64, 1.1).expect("users >= 1 and exponent > 0");
         let mut g = Self {
             clock: cfg.start.0,
+            arrivals_ms: cfg.start.0 as f64,
             next_episode: cfg.start.0 + cfg.first_episode_ms,
             cfg,
             rng,
@@ -178,7 +183,8 @@ impl Generator {
         let dt = Exp::new(total_rate)
             .expect("rate > 0")
             .sample(&mut self.rng);
-        let next_clock = self.clock + (dt * 1000.0).round() as i64;
+        self.arrivals_ms += dt * 1000.0;
+        let next_clock = (self.arrivals_ms.floor() as i64).max(self.clock);
 
         self.queue_due(next_clock);
         self.clock = next_clock;
