@@ -10,8 +10,10 @@ pub enum LiveMessage {
     /// Sent once on connect: where the channel stands.
     Snapshot {
         /// The channel, if known yet.
+        #[schema(required)]
         stream: Option<StreamSummary>,
         /// Its current window.
+        #[schema(required)]
         window: Option<WindowMetrics>,
         /// Its recent moments, newest first.
         moments: Vec<Moment>,

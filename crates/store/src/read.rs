@@ -13,6 +13,7 @@ pub struct ViewerSample {
     /// Concurrent viewers.
     pub viewer_count: u64,
     /// Viewers in chat, when reported.
+    #[schema(required)]
     pub chatter_count: Option<u64>,
 }
 
@@ -30,10 +31,13 @@ pub struct TransactionRecord {
     /// ISO 4217 code.
     pub currency: String,
     /// Payer.
+    #[schema(required)]
     pub username: Option<String>,
     /// Subscription tier.
+    #[schema(required)]
     pub tier: Option<String>,
     /// Gifted subscriptions.
+    #[schema(required)]
     pub count: Option<u64>,
 }
 

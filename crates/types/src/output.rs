@@ -39,6 +39,7 @@ pub struct WindowMetrics {
     /// Most active chatters, most first (ties by name).
     pub top_chatters: Vec<CountEntry>,
     /// Mean message sentiment in −1..1, when the window has scored messages.
+    #[schema(required)]
     pub sentiment_score: Option<f64>,
     /// Messages classified positive.
     pub positive_count: u64,
@@ -47,12 +48,16 @@ pub struct WindowMetrics {
     /// Messages classified negative.
     pub negative_count: u64,
     /// Latest viewer count by event time.
+    #[schema(required)]
     pub viewer_last: Option<u64>,
     /// Lowest viewer count.
+    #[schema(required)]
     pub viewer_min: Option<u64>,
     /// Highest viewer count.
+    #[schema(required)]
     pub viewer_max: Option<u64>,
     /// Mean viewer count over the samples.
+    #[schema(required)]
     pub viewer_avg: Option<f64>,
     /// Money events.
     pub transaction_count: u64,
@@ -193,10 +198,13 @@ pub struct Moment {
     /// How remarkable.
     pub severity: Severity,
     /// Standard scores from the baseline, for statistical moments.
+    #[schema(required)]
     pub z_score: Option<f64>,
     /// The observed value.
+    #[schema(required)]
     pub value: Option<f64>,
     /// The baseline mean it was compared with.
+    #[schema(required)]
     pub baseline: Option<f64>,
     /// Type-specific details.
     #[schema(value_type = Object)]
@@ -209,14 +217,18 @@ pub struct StreamState {
     /// Channel.
     pub stream_id: ChannelId,
     /// Current title.
+    #[schema(required)]
     pub title: Option<String>,
     /// Current category.
+    #[schema(required)]
     pub category: Option<String>,
     /// Whether the stream is live.
     pub is_live: bool,
     /// Start of the current (or last) stream.
+    #[schema(required)]
     pub started_at: Option<Timestamp>,
     /// End of the last stream, if it ended.
+    #[schema(required)]
     pub ended_at: Option<Timestamp>,
     /// Time of the latest event seen for the channel.
     pub last_seen: Timestamp,
@@ -229,7 +241,9 @@ pub struct StreamSummary {
     #[serde(flatten)]
     pub state: StreamState,
     /// Latest viewer count.
+    #[schema(required)]
     pub viewer_count: Option<u64>,
     /// Chat messages per minute in the current window.
+    #[schema(required)]
     pub chat_rate: Option<f64>,
 }

@@ -252,10 +252,10 @@ export interface components {
       | {
           /** @description Its recent moments, newest first. */
           moments: components['schemas']['Moment'][];
-          stream?: null | components['schemas']['StreamSummary'];
+          stream: null | components['schemas']['StreamSummary'];
           /** @enum {string} */
           type: 'snapshot';
-          window?: null | components['schemas']['WindowMetrics'];
+          window: null | components['schemas']['WindowMetrics'];
         }
       | {
           /** @enum {string} */
@@ -298,7 +298,7 @@ export interface components {
        * Format: double
        * @description The baseline mean it was compared with.
        */
-      baseline?: number | null;
+      baseline: number | null;
       /** @description One line a streamer understands. */
       description: string;
       /** @description Type-specific details. */
@@ -317,12 +317,12 @@ export interface components {
        * Format: double
        * @description The observed value.
        */
-      value?: number | null;
+      value: number | null;
       /**
        * Format: double
        * @description Standard scores from the baseline, for statistical moments.
        */
-      z_score?: number | null;
+      z_score: number | null;
     };
     MomentList: {
       moments: components['schemas']['Moment'][];
@@ -386,17 +386,17 @@ export interface components {
     /** @description A channel's lifecycle state. */
     StreamState: {
       /** @description Current category. */
-      category?: string | null;
-      ended_at?: null | components['schemas']['Timestamp'];
+      category: string | null;
+      ended_at: null | components['schemas']['Timestamp'];
       /** @description Whether the stream is live. */
       is_live: boolean;
       /** @description Time of the latest event seen for the channel. */
       last_seen: components['schemas']['Timestamp'];
-      started_at?: null | components['schemas']['Timestamp'];
+      started_at: null | components['schemas']['Timestamp'];
       /** @description Channel. */
       stream_id: components['schemas']['ChannelId'];
       /** @description Current title. */
-      title?: string | null;
+      title: string | null;
     };
     /** @description A channel as listed by the API: lifecycle state plus its current numbers. */
     StreamSummary: components['schemas']['StreamState'] & {
@@ -404,12 +404,12 @@ export interface components {
        * Format: double
        * @description Chat messages per minute in the current window.
        */
-      chat_rate?: number | null;
+      chat_rate: number | null;
       /**
        * Format: int64
        * @description Latest viewer count.
        */
-      viewer_count?: number | null;
+      viewer_count: number | null;
     };
     /**
      * Format: date-time
@@ -435,11 +435,11 @@ export interface components {
        * Format: int64
        * @description Gifted subscriptions.
        */
-      count?: number | null;
+      count: number | null;
       /** @description ISO 4217 code. */
       currency: string;
       /** @description Subscription tier. */
-      tier?: string | null;
+      tier: string | null;
       /** @description Event time. */
       timestamp: components['schemas']['Timestamp'];
       /** @description Unique id. */
@@ -447,7 +447,7 @@ export interface components {
       /** @description Kind. */
       transaction_type: components['schemas']['TransactionType'];
       /** @description Payer. */
-      username?: string | null;
+      username: string | null;
     };
     /**
      * @description Kinds of money event.
@@ -460,7 +460,7 @@ export interface components {
        * Format: int64
        * @description Viewers in chat, when reported.
        */
-      chatter_count?: number | null;
+      chatter_count: number | null;
       /** @description Sample time. */
       timestamp: components['schemas']['Timestamp'];
       /**
@@ -520,7 +520,7 @@ export interface components {
        * Format: double
        * @description Mean message sentiment in −1..1, when the window has scored messages.
        */
-      sentiment_score?: number | null;
+      sentiment_score: number | null;
       /** @description Channel. */
       stream_id: components['schemas']['ChannelId'];
       /** @description Most active chatters, most first (ties by name). */
@@ -546,22 +546,22 @@ export interface components {
        * Format: double
        * @description Mean viewer count over the samples.
        */
-      viewer_avg?: number | null;
+      viewer_avg: number | null;
       /**
        * Format: int64
        * @description Latest viewer count by event time.
        */
-      viewer_last?: number | null;
+      viewer_last: number | null;
       /**
        * Format: int64
        * @description Highest viewer count.
        */
-      viewer_max?: number | null;
+      viewer_max: number | null;
       /**
        * Format: int64
        * @description Lowest viewer count.
        */
-      viewer_min?: number | null;
+      viewer_min: number | null;
       /** @description Exclusive end. */
       window_end: components['schemas']['Timestamp'];
       /** @description Inclusive start, aligned to the slide. */
