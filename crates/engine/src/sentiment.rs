@@ -34,7 +34,7 @@ use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 use vader_parity::SentimentIntensityAnalyzer;
@@ -288,12 +288,12 @@ const MAX_COMMON_LEN: usize = 16;
 pub struct SentimentModel {
     analyzer: SentimentIntensityAnalyzer,
     /// [`EMOTES`] by name.
-    emotes: HashMap<&'static str, StandIn, BuildHasherDefault<Fnv>>,
+    emotes: HashMap<&'static str, StandIn, fnv::FnvBuildHasher>,
     /// The emoji among them.
     emoji: Vec<char>,
     /// [`COMMON_WORDS`] that VADER gives no valence, for the inert fast path and the
     /// cache key.
-    common: HashMap<&'static str, Role, BuildHasherDefault<Fnv>>,
+    common: HashMap<&'static str, Role, fnv::FnvBuildHasher>,
     /// VADER's compound of "good", to probe whether a word means anything to VADER.
     good: f64,
     cache: ScoreCache,
@@ -732,28 +732,6 @@ fn ends_phrase(token: &str, next: Option<&str>, is_emote: impl Fn(&str) -> bool)
         Some(next) => {
             let (_, core) = strip_punctuation(next);
             is_emote(core) || !core.chars().any(char::is_alphabetic)
-        }
-    }
-}
-
-/// FNV-1a, for the emote table and the common words: their keys are ours, so a keyed
-/// hash (std's SipHash, several times slower on short words) would protect nothing.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
 }

@@ -1,6 +1,11 @@
 //! Chat aggregates: counts, exact unique chatters, emotes, top lists.
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+
+/// Pane maps are keyed by chat input (usernames, emote names): foldhash is several
+/// times faster than SipHash on short keys and, seeded per process, still keeps
+/// crafted names from colliding on purpose.
+type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
 
 use telemetra_types::{ChatMessage, CountEntry, WindowMetrics};
 
