@@ -44,7 +44,7 @@ pub enum Verdict {
 }
 
 /// Counters for metrics and summaries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EngineStats {
     /// Events counted in windows.
     pub applied: u64,
@@ -60,6 +60,7 @@ pub struct EngineStats {
     pub moments: u64,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct ChannelState {
     panes: BTreeMap<i64, Pane>,
     first_event_ms: i64,
@@ -70,6 +71,51 @@ struct ChannelState {
     detector: MomentDetector,
     stream: StreamState,
     stream_dirty: bool,
+}
+
+/// Format version of [`Engine::snapshot`]; bump it when the saved state changes shape.
+const SNAPSHOT_VERSION: u32 = 1;
+
+#[derive(serde::Serialize)]
+struct SnapshotRef<'a> {
+    version: u32,
+    window_ms: i64,
+    slide_ms: i64,
+    watermark: &'a WatermarkTracker,
+    channels: &'a BTreeMap<ChannelId, ChannelState>,
+    stats: &'a EngineStats,
+}
+
+#[derive(serde::Deserialize)]
+struct SnapshotOwned {
+    version: u32,
+    window_ms: i64,
+    slide_ms: i64,
+    watermark: WatermarkTracker,
+    channels: BTreeMap<ChannelId, ChannelState>,
+    stats: EngineStats,
+}
+
+/// Why a checkpoint could not be restored.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    /// The settings are invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The bytes are not an engine snapshot.
+    #[error("the checkpoint is unreadable: {0}")]
+    Corrupt(#[from] postcard::Error),
+    /// Written by another version of the engine.
+    #[error("the checkpoint has format version {0}, this engine reads version 1")]
+    Version(u32),
+    /// The window length or slide changed since the checkpoint.
+    #[error("the checkpoint was taken with windows of {} ms sliding by {} ms, but the engine is set to {} ms by {} ms: use a new consumer group (or the old settings)", saved.0, saved.1, now.0, now.1)]
+    WindowChanged {
+        /// (length, slide) in the checkpoint.
+        saved: (i64, i64),
+        /// (length, slide) now.
+        now: (i64, i64),
+    },
 }
 
 /// The stream engine for any number of channels and partitions.
@@ -257,6 +303,44 @@ impl Engine {
     /// Counters.
     pub fn stats(&self) -> EngineStats {
         self.stats
+    }
+
+    /// The engine's whole state, for a checkpoint: windows in progress, corrections
+    /// panes, watermark progress, moment baselines, lifecycle state and counters.
+    /// Take it after draining the outputs (they belong to the same checkpoint).
+    pub fn snapshot(&self) -> Vec<u8> {
+        debug_assert!(self.out.is_empty(), "outputs must be drained before a snapshot");
+        let snapshot = SnapshotRef {
+            version: SNAPSHOT_VERSION,
+            window_ms: self.cfg.window_ms,
+            slide_ms: self.cfg.slide_ms,
+            watermark: &self.watermark,
+            channels: &self.channels,
+            stats: &self.stats,
+        };
+        postcard::to_stdvec(&snapshot).expect("engine state serializes")
+    }
+
+    /// An engine with the settings `cfg` that carries on from a [`Engine::snapshot`]
+    /// taken before a restart at wall time `now_ms`. The window shape must be the one
+    /// the snapshot was taken with; other settings may change between runs.
+    pub fn restore(cfg: EngineConfig, snapshot: &[u8], now_ms: i64) -> Result<Self, RestoreError> {
+        let mut engine = Self::new(cfg)?;
+        let saved: SnapshotOwned = postcard::from_bytes(snapshot)?;
+        if saved.version != SNAPSHOT_VERSION {
+            return Err(RestoreError::Version(saved.version));
+        }
+        if (saved.window_ms, saved.slide_ms) != (engine.cfg.window_ms, engine.cfg.slide_ms) {
+            return Err(RestoreError::WindowChanged {
+                saved: (saved.window_ms, saved.slide_ms),
+                now: (engine.cfg.window_ms, engine.cfg.slide_ms),
+            });
+        }
+        engine.watermark = saved.watermark;
+        engine.watermark.resume(now_ms);
+        engine.channels = saved.channels;
+        engine.stats = saved.stats;
+        Ok(engine)
     }
 
     /// Panes held in memory across channels (bounded by the open windows).

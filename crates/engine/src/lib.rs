@@ -27,7 +27,7 @@ mod reference;
 mod tests;
 
 pub use config::{ConfigError, EngineConfig, LatePolicy, MomentConfig};
-pub use engine::{Engine, EngineStats, Output, Verdict};
+pub use engine::{Engine, EngineStats, Output, RestoreError, Verdict};
 pub use sentiment::{
     Sentiment, SentimentClass, SentimentModel, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD,
 };

@@ -86,7 +86,7 @@ impl Metric {
 }
 
 /// The rolling baseline of one metric on one channel.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Baseline {
     history: VecDeque<f64>,
     in_episode: bool,
@@ -129,7 +129,7 @@ impl Baseline {
 }
 
 /// All baselines of one channel.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct MomentDetector {
     baselines: [Baseline; 4],
 }

@@ -470,3 +470,50 @@ fn final_results_do_not_depend_on_arrival_order_with_corrections() {
         assert_eq!(Some(w), out_of_order.get(key), "window {key:?}");
     }
 }
+
+#[test]
+fn a_restored_snapshot_carries_on_exactly_where_the_engine_stopped() {
+    use telemetra_gen::{GenConfig, Generator};
+    let events: Vec<Event> = Generator::new(GenConfig::default()).take(30_000).collect();
+    // Outputs of a run that may stop at `cut` and carry on in a restored engine.
+    let run = |cut: Option<usize>| {
+        let mut e = engine();
+        let mut out = Vec::new();
+        for (i, event) in events.iter().enumerate() {
+            if Some(i) == cut {
+                let snapshot = e.snapshot();
+                e = Engine::restore(EngineConfig::default(), &snapshot, NOW).unwrap();
+            }
+            e.process((i % 3) as u32, event, NOW);
+            if i % 250 == 0 {
+                e.advance(NOW);
+                e.emit_running();
+                out.extend(e.drain());
+            }
+        }
+        e.close_all();
+        out.extend(e.drain());
+        (out, e.stats())
+    };
+    let (whole, stats) = run(None);
+    assert!(stats.moments > 0 && stats.final_windows > 100, "{stats:?}");
+    for cut in [251, 12_751, 29_001] {
+        let (resumed, resumed_stats) = run(Some(cut));
+        assert_eq!(resumed_stats, stats, "cut at {cut}");
+        assert!(resumed == whole, "outputs differ after a restore at {cut}");
+    }
+}
+
+#[test]
+fn a_snapshot_is_refused_by_an_engine_with_another_window_shape() {
+    let mut e = engine();
+    e.process(0, &chat("a", "u1", 60_000, &[]), NOW);
+    let snapshot = e.snapshot();
+    let other = EngineConfig {
+        slide_ms: 5_000,
+        ..EngineConfig::default()
+    };
+    let err = Engine::restore(other, &snapshot, NOW).err().unwrap();
+    assert!(err.to_string().contains("60000 ms sliding by 10000 ms"), "{err}");
+    assert!(Engine::restore(EngineConfig::default(), b"\x07garbage", NOW).is_err());
+}

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// holding the others back (after arroyo's `WatermarkHolder`). When every partition
 /// is idle the input has paused, and the watermark moves to the most advanced one so
 /// that the windows of a quiet stream still close. The watermark never goes back.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct WatermarkTracker {
     lateness_ms: i64,
     idle_timeout_ms: i64,
@@ -17,7 +17,7 @@ pub struct WatermarkTracker {
     current: Option<i64>,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 struct PartitionProgress {
     max_event_ms: i64,
     last_active_wall_ms: i64,
@@ -50,6 +50,16 @@ impl WatermarkTracker {
     /// Forgets a partition (e.g. revoked in a rebalance).
     pub fn remove(&mut self, partition: u32) {
         self.partitions.remove(&partition);
+    }
+
+    /// Counts every known partition as active at `now_ms`: after a restart from a
+    /// checkpoint, a partition's silence during the downtime says nothing about it,
+    /// and it gets a full idle timeout to deliver its backlog before it stops
+    /// holding the watermark back.
+    pub fn resume(&mut self, now_ms: i64) {
+        for p in self.partitions.values_mut() {
+            p.last_active_wall_ms = now_ms;
+        }
     }
 
     /// Recomputes the watermark at wall time `now_ms` and returns it.

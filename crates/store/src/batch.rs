@@ -29,6 +29,32 @@ pub struct WriteBatch {
     pub transactions: Vec<Transaction>,
     /// Rejected input.
     pub dead_letters: Vec<DeadLetter>,
+    /// Distributed mode: the processor shard these results come from; the write is
+    /// refused if another processor has taken the shard over since.
+    pub lease: Option<ShardLease>,
+    /// Distributed mode: the shard's engine state and input offsets after the input
+    /// these results account for, saved in the same transaction.
+    pub checkpoint: Option<Checkpoint>,
+}
+
+/// A processor's ownership of a shard: valid while the stored epoch is this one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShardLease {
+    /// Consumer group.
+    pub group_id: String,
+    /// Shard (the partition number of every input topic).
+    pub shard: u32,
+    /// Epoch the processor took the shard with.
+    pub epoch: i64,
+}
+
+/// Where a shard's processing stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// Next offset to read per input topic (JSON object).
+    pub offsets: String,
+    /// The engine snapshot.
+    pub state: Vec<u8>,
 }
 
 impl WriteBatch {
@@ -44,6 +70,6 @@ impl WriteBatch {
 
     /// Whether there is nothing to write.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len() == 0 && self.checkpoint.is_none()
     }
 }

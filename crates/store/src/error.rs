@@ -33,6 +33,16 @@ pub enum Error {
         #[source]
         source: sqlx::Error,
     },
+    /// Another processor took the shard over: this one must stop writing for it.
+    #[error("shard {shard} of group {group_id:?} was taken over by another processor (epoch {epoch} is stale)")]
+    Fenced {
+        /// Consumer group.
+        group_id: String,
+        /// Shard.
+        shard: u32,
+        /// The stale epoch.
+        epoch: i64,
+    },
     /// A stored value could not be understood (a bug or a foreign writer).
     #[error("corrupt {what} in the database: {detail}")]
     Corrupt {
@@ -51,7 +61,7 @@ impl Error {
             Error::Open { source, .. }
             | Error::Write { source, .. }
             | Error::Read { source, .. } => source,
-            Error::Migrate(_) | Error::Corrupt { .. } => return false,
+            Error::Migrate(_) | Error::Corrupt { .. } | Error::Fenced { .. } => return false,
         };
         matches!(
             source,

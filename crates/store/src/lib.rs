@@ -15,7 +15,7 @@ mod sql;
 use async_trait::async_trait;
 use telemetra_types::{ChannelId, CountEntry, Moment, StreamSummary, Timestamp, WindowMetrics};
 
-pub use batch::{DeadLetter, WriteBatch};
+pub use batch::{Checkpoint, DeadLetter, ShardLease, WriteBatch};
 pub use error::{Error, Result};
 pub use read::{sum_top_lists, MoneySummary, TopList, TransactionRecord, ViewerSample};
 pub use sql::{Dialect, SqlStore};

@@ -18,7 +18,7 @@ use telemetra_types::{
 };
 
 use crate::{
-    sum_top_lists, Error, MoneySummary, Page, Result, Store, TopList, TransactionRecord,
+    sum_top_lists, Checkpoint, ShardLease, Error, MoneySummary, Page, Result, Store, TopList, TransactionRecord,
     ViewerSample, WriteBatch,
 };
 
@@ -214,6 +214,46 @@ impl SqlStore {
         &self.pool
     }
 
+    /// Takes shard `shard` of consumer group `group_id` over: a new epoch (fencing off
+    /// the previous owner's writes) and the shard's last checkpoint, if any.
+    pub async fn claim_shard(
+        &self,
+        group_id: &str,
+        shard: u32,
+    ) -> Result<(ShardLease, Option<Checkpoint>)> {
+        let sql = self.sql(
+            "INSERT INTO processor_checkpoints (group_id, shard, epoch, offsets, updated_at) \
+             VALUES ($1, $2, 1, '{}', $3{ts}) ON CONFLICT (group_id, shard) DO UPDATE SET \
+             epoch = processor_checkpoints.epoch + 1, updated_at = excluded.updated_at \
+             RETURNING epoch, offsets, state",
+        );
+        let row = sqlx::query(&sql)
+            .bind(group_id)
+            .bind(shard as i64)
+            .bind(Timestamp(telemetra_types::now_ms()).to_rfc3339())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|source| Error::Write { rows: 1, source })?;
+        let corrupt = |e: sqlx::Error| Error::Corrupt {
+            what: "processor checkpoint",
+            detail: e.to_string(),
+        };
+        let lease = ShardLease {
+            group_id: group_id.to_owned(),
+            shard,
+            epoch: row.try_get("epoch").map_err(corrupt)?,
+        };
+        let state: Option<Vec<u8>> = row.try_get("state").map_err(corrupt)?;
+        let checkpoint = match state {
+            Some(state) => Some(Checkpoint {
+                offsets: row.try_get("offsets").map_err(corrupt)?,
+                state,
+            }),
+            None => None,
+        };
+        Ok((lease, checkpoint))
+    }
+
     /// The database kind.
     pub fn dialect(&self) -> Dialect {
         self.dialect
@@ -262,6 +302,40 @@ impl Store for SqlStore {
         let rows = batch.len();
         let fail = |source| Error::Write { rows, source };
         let mut tx = self.pool.begin().await.map_err(fail)?;
+        // First, so that the row lock orders this write against a takeover.
+        if let Some(lease) = &batch.lease {
+            let now = Timestamp(telemetra_types::now_ms()).to_rfc3339();
+            let (with_state, without_state) = (
+                self.sql(
+                    "UPDATE processor_checkpoints SET updated_at = $4{ts}, offsets = $5, state = $6 \
+                     WHERE group_id = $1 AND shard = $2 AND epoch = $3",
+                ),
+                self.sql(
+                    "UPDATE processor_checkpoints SET updated_at = $4{ts} \
+                     WHERE group_id = $1 AND shard = $2 AND epoch = $3",
+                ),
+            );
+            let query = match &batch.checkpoint {
+                Some(_) => sqlx::query(&with_state),
+                None => sqlx::query(&without_state),
+            }
+            .bind(lease.group_id.as_str())
+            .bind(lease.shard as i64)
+            .bind(lease.epoch)
+            .bind(now);
+            let query = match &batch.checkpoint {
+                Some(c) => query.bind(c.offsets.as_str()).bind(c.state.clone()),
+                None => query,
+            };
+            let done = query.execute(&mut *tx).await.map_err(fail)?;
+            if done.rows_affected() != 1 {
+                return Err(Error::Fenced {
+                    group_id: lease.group_id.clone(),
+                    shard: lease.shard,
+                    epoch: lease.epoch,
+                });
+            }
+        }
         let upsert_window = self.sql(
             "INSERT INTO chat_summary_minute (stream_id, window_start, window_end, \"timestamp\", \
              message_count, messages_per_min, unique_chatters, emote_count, sentiment_score, \

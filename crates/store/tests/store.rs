@@ -364,3 +364,49 @@ async fn documented_analytics_queries_run_and_return_rows() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_shard_takeover_fences_the_old_owner_and_hands_over_the_checkpoint() {
+    on_both(shard_takeover_on).await;
+}
+
+async fn shard_takeover_on(store: SqlStore) {
+    use telemetra_store::{Checkpoint, Error};
+    let (first, none) = store.claim_shard("g", 3).await.unwrap();
+    assert_eq!((first.epoch, none), (1, None));
+    let checkpoint = Checkpoint {
+        offsets: r#"{"telemetra.events.chat":17}"#.into(),
+        state: vec![0, 1, 2, 255],
+    };
+    let saved = WriteBatch {
+        windows: vec![window(0, 5, true)],
+        lease: Some(first.clone()),
+        checkpoint: Some(checkpoint.clone()),
+        ..Default::default()
+    };
+    store.write(&saved).await.unwrap();
+
+    // Another processor takes the shard: it gets the checkpoint, and the first
+    // owner's writes are refused from now on, results and all.
+    let (second, handed_over) = store.claim_shard("g", 3).await.unwrap();
+    assert_eq!(second.epoch, 2);
+    assert_eq!(handed_over, Some(checkpoint));
+    let stale = WriteBatch {
+        windows: vec![window(10_000, 9, true)],
+        lease: Some(first),
+        ..Default::default()
+    };
+    let err = store.write(&stale).await.unwrap_err();
+    assert!(matches!(err, Error::Fenced { shard: 3, epoch: 1, .. }), "{err}");
+    assert!(!err.is_retryable());
+    let id = ChannelId::parse("demo").unwrap();
+    let ws = store
+        .windows(&id, Timestamp(0), Timestamp(1_000_000))
+        .await
+        .unwrap();
+    assert_eq!(ws.len(), 1, "the fenced batch wrote nothing");
+
+    // Groups and shards are independent.
+    assert_eq!(store.claim_shard("g", 4).await.unwrap().0.epoch, 1);
+    assert_eq!(store.claim_shard("other", 3).await.unwrap().1, None);
+}

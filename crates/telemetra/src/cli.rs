@@ -41,6 +41,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Distributed mode: apply the schema migrations to PostgreSQL.
     Migrate(MigrateArgs),
+    /// Distributed mode: generated events or a file → the Kafka input topics.
+    Produce(ProduceArgs),
+    /// Distributed mode: a consumer-group member, Kafka → engine → PostgreSQL and Redis.
+    Process(ProcessArgs),
     /// The built-in benchmarks, printing events/s and memory.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -163,6 +167,99 @@ pub struct ServeArgs {
     pub http: HttpArgs,
 }
 
+/// How to reach Kafka and what the topics are called.
+#[derive(Debug, Args)]
+pub struct KafkaArgs {
+    /// Kafka bootstrap servers, comma-separated host:port.
+    #[arg(long, env = "TELEMETRA_BROKERS", default_value = "127.0.0.1:9092")]
+    pub brokers: String,
+    /// Extra librdkafka client property (repeatable), e.g. -X security.protocol=ssl.
+    #[arg(short = 'X', long = "kafka-option", env = "TELEMETRA_KAFKA_OPTIONS", value_delimiter = ',', value_name = "KEY=VALUE", value_parser = key_value)]
+    pub options: Vec<(String, String)>,
+    /// Chat topic.
+    #[arg(long, env = "TELEMETRA_TOPIC_CHAT", default_value = "telemetra.events.chat")]
+    pub topic_chat: String,
+    /// Viewer count topic.
+    #[arg(long, env = "TELEMETRA_TOPIC_VIEWER", default_value = "telemetra.events.viewer")]
+    pub topic_viewer: String,
+    /// Money events topic.
+    #[arg(long, env = "TELEMETRA_TOPIC_TRANSACTIONS", default_value = "telemetra.events.transactions")]
+    pub topic_transactions: String,
+    /// Stream lifecycle topic.
+    #[arg(long, env = "TELEMETRA_TOPIC_STREAM_META", default_value = "telemetra.events.stream_meta")]
+    pub topic_stream_meta: String,
+    /// Dead-letter topic: rejected input with its reason in the headers.
+    #[arg(long, env = "TELEMETRA_TOPIC_DLQ", default_value = "telemetra.dlq")]
+    pub topic_dlq: String,
+}
+
+impl KafkaArgs {
+    /// The client settings.
+    pub fn settings(&self) -> telemetra_kafka::KafkaSettings {
+        telemetra_kafka::KafkaSettings {
+            brokers: self.brokers.clone(),
+            topics: telemetra_types::Topics {
+                chat: self.topic_chat.clone(),
+                viewer: self.topic_viewer.clone(),
+                transactions: self.topic_transactions.clone(),
+                stream_meta: self.topic_stream_meta.clone(),
+                dlq: self.topic_dlq.clone(),
+            },
+            options: self.options.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ProduceArgs {
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Send this event file (JSON Lines, optionally gzip) as fast as Kafka takes it,
+    /// instead of generating events in real time.
+    #[arg(long, env = "TELEMETRA_INPUT")]
+    pub input: Option<PathBuf>,
+    /// Stop after this many events (default: the whole file, or generate until stopped).
+    #[arg(long, env = "TELEMETRA_EVENTS")]
+    pub events: Option<u64>,
+    /// Partitions of each topic created (existing topics are left as they are).
+    #[arg(long, env = "TELEMETRA_TOPIC_PARTITIONS", default_value_t = 8, value_parser = clap::value_parser!(i32).range(1..=10_000))]
+    pub partitions: i32,
+    /// Replication factor of each topic created.
+    #[arg(long, env = "TELEMETRA_REPLICATION_FACTOR", default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..=100))]
+    pub replication_factor: i32,
+    #[command(flatten)]
+    pub generator: GeneratorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProcessArgs {
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Consumer group: processors in one group share the partitions.
+    #[arg(long, env = "TELEMETRA_GROUP_ID", default_value = "telemetra-processor")]
+    pub group_id: String,
+    #[command(flatten)]
+    pub postgres: PostgresArgs,
+    #[command(flatten)]
+    pub redis: RedisArgs,
+    /// Apply pending schema migrations at start (retrying until PostgreSQL answers).
+    #[arg(long, env = "TELEMETRA_MIGRATE")]
+    pub migrate: bool,
+    /// How often each shard saves its engine state and offsets (a restart replays at
+    /// most this much input).
+    #[arg(long, env = "TELEMETRA_CHECKPOINT_INTERVAL", default_value = "5s", value_parser = duration)]
+    pub checkpoint_interval: Duration,
+    /// Treat the input as bounded: once every assigned partition is read to its end,
+    /// close all windows, save, and exit (backfills, tests).
+    #[arg(long, env = "TELEMETRA_STOP_AT_END")]
+    pub stop_at_end: bool,
+    /// Serve /health, /ready and /metrics on this address.
+    #[arg(long, env = "TELEMETRA_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     #[command(flatten)]
@@ -280,6 +377,13 @@ fn late_policy(s: &str) -> Result<LatePolicy, String> {
         other => Err(format!(
             "unknown late policy {other:?}: expected `correct` or `drop`"
         )),
+    }
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.trim().to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
     }
 }
 

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use telemetra_api::metrics;
 use telemetra_engine::{Engine, EngineStats, Output, Verdict};
 use telemetra_live::{LiveHub, LiveMessage};
-use telemetra_store::{DeadLetter, Store, WriteBatch};
+use telemetra_store::{Checkpoint, DeadLetter, ShardLease, Store, WriteBatch};
 use telemetra_types::{
     decode_event, decode_line, ChannelId, RejectReason, Rejected, StreamState, StreamSummary,
     Topic, WindowMetrics,
@@ -39,11 +39,19 @@ pub struct ProcessorStats {
     pub engine: EngineStats,
 }
 
+/// Somewhere besides the store that rejected input goes (the Kafka dead-letter topic).
+pub trait DeadLetterSink: Send + Sync {
+    /// Forwards one rejected record; must not block for long.
+    fn send(&self, letter: &DeadLetter);
+}
+
 /// Engine plus its outputs' destinations.
 pub struct Processor {
     engine: Engine,
     store: Arc<dyn Store>,
     hub: Option<Arc<dyn LiveHub>>,
+    lease: Option<ShardLease>,
+    dead_letter_sink: Option<Arc<dyn DeadLetterSink>>,
     batch: WriteBatch,
     views: HashMap<ChannelId, ChannelView>,
     records: u64,
@@ -57,11 +65,26 @@ impl Processor {
             engine,
             store,
             hub,
+            lease: None,
+            dead_letter_sink: None,
             batch: WriteBatch::default(),
             views: HashMap::new(),
             records: 0,
             rejected: 0,
         }
+    }
+
+    /// Distributed mode: every write is checked against `lease`, so that results stop
+    /// the moment another processor takes the shard over.
+    pub fn with_lease(mut self, lease: ShardLease) -> Self {
+        self.lease = Some(lease);
+        self
+    }
+
+    /// Also forwards rejected input to `sink`.
+    pub fn with_dead_letter_sink(mut self, sink: Arc<dyn DeadLetterSink>) -> Self {
+        self.dead_letter_sink = Some(sink);
+        self
     }
 
     /// Decodes and processes one raw record. `topic` is `None` for a file line.
@@ -107,11 +130,15 @@ impl Processor {
         metrics::EVENTS_REJECTED
             .with_label_values(&[rejected.reason.as_str()])
             .inc();
-        self.batch.dead_letters.push(DeadLetter {
+        let letter = DeadLetter {
             source: source.to_owned(),
             position,
             rejected,
-        });
+        };
+        if let Some(sink) = &self.dead_letter_sink {
+            sink.send(&letter);
+        }
+        self.batch.dead_letters.push(letter);
     }
 
     /// Moves the watermark, then writes and publishes whatever became final.
@@ -133,6 +160,18 @@ impl Processor {
         self.write_and_publish().await
     }
 
+    /// Writes everything produced so far together with the engine's state and the
+    /// input `offsets` it accounts for, in one transaction: after a crash, processing
+    /// resumes from exactly here.
+    pub async fn checkpoint(&mut self, offsets: String) -> Result<()> {
+        let messages = self.collect();
+        self.batch.checkpoint = Some(Checkpoint {
+            offsets,
+            state: self.engine.snapshot(),
+        });
+        self.write_and_publish_collected(messages).await
+    }
+
     /// Counters so far.
     pub fn stats(&self) -> ProcessorStats {
         ProcessorStats {
@@ -144,7 +183,15 @@ impl Processor {
 
     async fn write_and_publish(&mut self) -> Result<()> {
         let messages = self.collect();
+        self.write_and_publish_collected(messages).await
+    }
+
+    async fn write_and_publish_collected(
+        &mut self,
+        messages: Vec<(ChannelId, LiveMessage)>,
+    ) -> Result<()> {
         if !self.batch.is_empty() {
+            self.batch.lease = self.lease.clone();
             let started = std::time::Instant::now();
             write_with_retry(self.store.as_ref(), &self.batch).await?;
             metrics::STORE_WRITE_SECONDS.observe(started.elapsed().as_secs_f64());

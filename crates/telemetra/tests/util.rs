@@ -267,3 +267,184 @@ impl TestDb {
             .unwrap();
     }
 }
+
+/// The Kafka-protocol broker the tests use, one per test binary: the one at
+/// `TELEMETRA_TEST_KAFKA` (host:port) if set, otherwise a nisshi broker started on a
+/// free loopback port (binary: `TELEMETRA_TEST_NISSHI`, else `nisshi` on the PATH,
+/// else the CI cache). It is stopped when the test binary exits.
+pub fn kafka_broker() -> &'static str {
+    static BROKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BROKER.get_or_init(|| {
+        if let Ok(addr) = std::env::var("TELEMETRA_TEST_KAFKA") {
+            return addr;
+        }
+        let binary = std::env::var("TELEMETRA_TEST_NISSHI").unwrap_or_else(|_| {
+            let cached = "/root/.cache/telemetra/nisshi/bin/nisshi";
+            let on_path = Command::new("nisshi").arg("--version").output().is_ok();
+            if on_path || !Path::new(cached).exists() {
+                "nisshi".into()
+            } else {
+                cached.into()
+            }
+        });
+        let addr = format!("127.0.0.1:{}", free_port());
+        let url = format!("tcp://{addr}");
+        // Its own empty directory: the broker reads a `.env` from where it starts.
+        let dir = tempfile::tempdir().unwrap().keep();
+        let broker = Command::new(&binary)
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+                "--storage-engine",
+                "memory://tests/",
+                "--group-initial-rebalance-delay",
+                "500ms",
+            ])
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("broker.log")).unwrap())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "the Kafka tests need a Kafka-protocol broker: set TELEMETRA_TEST_KAFKA=host:port, \
+                     or install nisshi (see DEVELOPERS.md); starting {binary:?} failed: {e}"
+                )
+            });
+        // Stop the broker when this test process ends, however it ends.
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "while kill -0 {} 2>/dev/null; do sleep 1; done; kill {}",
+                std::process::id(),
+                broker.id()
+            ))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(&addr).is_err() {
+            assert!(Instant::now() < deadline, "the Kafka broker did not start: see {}", dir.display());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        addr
+    })
+}
+
+/// A `telemetra` child process, killed (SIGKILL) when dropped.
+pub struct Proc {
+    pub child: Child,
+    log: PathBuf,
+}
+
+impl Proc {
+    /// Starts the binary with `args`; stdout and stderr go to a log file.
+    pub fn spawn(args: &[String], log_dir: &Path, name: &str) -> Proc {
+        let log = log_dir.join(format!("{name}.log"));
+        let file = std::fs::File::create(&log).unwrap();
+        let child = Command::new(bin())
+            .args(args)
+            .env("TELEMETRA_LOG", "info")
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
+            .spawn()
+            .unwrap();
+        Proc { child, log }
+    }
+
+    /// Waits for the process to exit on its own and asserts success.
+    pub async fn wait_success(mut self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "exited with {status}:\n{}", self.log());
+                return;
+            }
+            assert!(Instant::now() < deadline, "did not finish in {timeout:?}:\n{}", self.log());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// What it printed so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL, no chance to save anything.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every stored result as the read models return it, in a form that is the same for
+/// SQLite and PostgreSQL: per channel, its state, windows, moments, viewer samples
+/// and money; and the rejected input as (reason, original bytes).
+pub async fn dump_store(store: &telemetra_store::SqlStore) -> Vec<(String, Vec<String>)> {
+    use telemetra_store::{Page, Store};
+    use telemetra_types::Timestamp;
+    let (from, to) = (Timestamp(0), Timestamp(i64::MAX / 4));
+    let (streams, _) = store
+        .list_streams(Page {
+            page: 1,
+            page_size: 10_000,
+        })
+        .await
+        .unwrap();
+    let mut tables: Vec<(String, Vec<String>)> = [
+        "streams",
+        "windows",
+        "moments",
+        "viewers",
+        "transactions",
+        "dead_letters",
+    ]
+    .iter()
+    .map(|t| (t.to_string(), Vec::new()))
+    .collect();
+    for s in &streams {
+        let id = &s.state.stream_id;
+        tables[0].1.push(json(&s.state));
+        for w in store.windows(id, from, to).await.unwrap() {
+            tables[1].1.push(json(&w));
+        }
+        for m in store.moments(id, from, to, u32::MAX).await.unwrap() {
+            tables[2].1.push(json(&m));
+        }
+        for v in store.viewers(id, from, to, u32::MAX).await.unwrap() {
+            tables[3].1.push(format!("{id}|{}", json(&v)));
+        }
+        let (txs, _) = store.transactions(id, from, to, u32::MAX).await.unwrap();
+        for t in txs {
+            tables[4].1.push(format!("{id}|{}", json(&t)));
+        }
+    }
+    let letters: Vec<(String, Vec<u8>)> =
+        sqlx::query_as("SELECT reason, raw FROM dead_letters")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    tables[5].1 = letters
+        .into_iter()
+        .map(|(reason, raw)| format!("{reason}|{}", String::from_utf8_lossy(&raw)))
+        .collect();
+    for (_, rows) in &mut tables {
+        rows.sort();
+    }
+    tables
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
+}

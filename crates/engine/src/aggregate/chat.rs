@@ -15,7 +15,7 @@ use crate::{Sentiment, SentimentClass};
 const TOP_N: usize = 10;
 
 /// Chat activity of one channel in one pane.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChatPane {
     messages: u64,
     sentiment: SentimentSum,
@@ -41,7 +41,7 @@ impl ChatPane {
 ///
 /// Scores are summed in fixed point (ten-thousandths, the model's precision) so the
 /// mean does not depend on the order messages arrived in, as a float sum would.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SentimentSum {
     scaled_sum: i64,
     scored: u64,

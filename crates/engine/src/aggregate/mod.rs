@@ -23,7 +23,7 @@ pub use money::MoneyPane;
 pub use viewer::ViewerPane;
 
 /// Everything known about one channel during one slide.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Pane {
     chat: ChatPane,
     viewers: ViewerPane,

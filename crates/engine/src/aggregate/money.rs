@@ -5,7 +5,7 @@ use telemetra_types::{MoneyByType, Transaction, TransactionType, WindowMetrics};
 /// Money events of one channel in one pane (or merged window).
 ///
 /// Amounts are kept in cents so that sums are exact and independent of order.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct MoneyPane {
     /// (count, cents) per type, in `TransactionType::ALL` order.
     by_type: [(u64, i64); 4],

@@ -3,7 +3,7 @@
 use telemetra_types::{ViewerCount, WindowMetrics};
 
 /// Viewer samples of one channel in one pane (or merged window).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ViewerPane {
     /// Latest sample by (event time, event id): the id breaks ties so the result does
     /// not depend on arrival order.

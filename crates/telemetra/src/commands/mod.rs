@@ -3,6 +3,8 @@
 mod bench;
 mod generate;
 mod migrate;
+mod process;
+mod produce;
 mod replay;
 mod run;
 mod sentiment;
@@ -10,6 +12,7 @@ mod serve;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use telemetra_store::SqlStore;
@@ -25,6 +28,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench(cmd) => bench::bench(cmd),
         Command::Serve(args) => serve::serve(args).await,
         Command::Migrate(args) => migrate::migrate(args).await,
+        Command::Produce(args) => produce::produce(args).await,
+        Command::Process(args) => process::process(args).await,
         Command::Sentiment(args) => sentiment::sentiment(args),
     }
 }
@@ -42,6 +47,21 @@ async fn open_embedded_store(data_dir: &Path) -> Result<Arc<SqlStore>> {
             )
         })?;
     Ok(Arc::new(store))
+}
+
+/// Applies the migrations, retrying with backoff until PostgreSQL answers.
+pub(crate) async fn migrate_with_retry(store: &SqlStore) {
+    let mut delay = Duration::from_millis(200);
+    loop {
+        match store.migrate().await {
+            Ok(()) => return tracing::info!("Schema is up to date."),
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_ms = delay.as_millis() as u64, "Could not migrate yet.");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

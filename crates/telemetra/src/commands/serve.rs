@@ -5,7 +5,6 @@
 //! or Redis is down: `/ready` says so until they answer.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use telemetra_api::AppState;
@@ -21,7 +20,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     );
     if args.migrate {
         let store = store.clone();
-        tokio::spawn(async move { migrate_with_retry(&store).await });
+        tokio::spawn(async move { super::migrate_with_retry(&store).await });
     }
     let hub: Arc<dyn LiveHub> = Arc::new(
         RedisHub::start(&args.redis.redis_url, &args.redis.redis_prefix, false, true)
@@ -38,18 +37,4 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     )
     .await
     .context("the server failed")
-}
-
-async fn migrate_with_retry(store: &SqlStore) {
-    let mut delay = Duration::from_millis(200);
-    loop {
-        match store.migrate().await {
-            Ok(()) => return tracing::info!("Schema is up to date."),
-            Err(e) => {
-                tracing::warn!(error = %e, retry_in_ms = delay.as_millis() as u64, "Could not migrate yet.");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(10));
-            }
-        }
-    }
 }

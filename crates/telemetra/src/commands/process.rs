@@ -1,0 +1,383 @@
+//! `telemetra process`: one member of a consumer group, Kafka → engine → PostgreSQL
+//! and Redis.
+//!
+//! The unit of work is a shard: one partition number of the four input topics,
+//! which holds every event of its channels. Each shard has its own engine. Every
+//! few seconds a shard saves a checkpoint (engine state plus the next offset of each
+//! of its partitions) in the same PostgreSQL transaction as the results it accounts
+//! for; a processor that takes a shard over, after a crash or a rebalance, restores
+//! that state and reads on from those offsets. Results written after the last
+//! checkpoint are written again identically on replay (idempotent upserts), so the
+//! stored tables equal those of an uninterrupted run. Each takeover raises the
+//! shard's epoch, and every write checks it: a processor that lost a shard cannot
+//! write for it any more.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use telemetra_engine::{Engine, EngineConfig};
+use telemetra_kafka::{Delivery, EventProducer, KafkaSettings, ShardConsumer, StartOffsets};
+use telemetra_live::{LiveHub, RedisHub};
+use telemetra_store::{DeadLetter, SqlStore, Store};
+use telemetra_types::{now_ms, Topic};
+
+use crate::cli::ProcessArgs;
+use crate::processor::{DeadLetterSink, Processor};
+
+/// Records per delivery from the reader thread.
+const BATCH: usize = 2_048;
+/// Deliveries waiting for the processor before the reader pauses.
+const BUFFER: usize = 8;
+/// How long a revoked shard may take to save its state before it is let go anyway
+/// (its next owner then resumes from the previous checkpoint: still exact).
+const HANDOVER_TIMEOUT: Duration = Duration::from_secs(15);
+
+pub async fn process(args: ProcessArgs) -> Result<()> {
+    let engine_cfg = args.engine.engine_config();
+    Engine::new(engine_cfg.clone()).context("invalid engine settings")?;
+    let store = Arc::new(
+        SqlStore::connect_postgres(&args.postgres.postgres_url)
+            .context("invalid --postgres URL")?,
+    );
+    if args.migrate {
+        super::migrate_with_retry(&store).await;
+    }
+    let hub: Arc<dyn LiveHub> = Arc::new(
+        RedisHub::start(&args.redis.redis_url, &args.redis.redis_prefix, true, false)
+            .context("invalid --redis URL")?,
+    );
+    let settings = args.kafka.settings();
+    let dead_letters: Arc<dyn DeadLetterSink> = Arc::new(KafkaDeadLetters {
+        producer: EventProducer::new(&settings)?,
+        topic: settings.topics.dlq.clone(),
+    });
+    let ready = Arc::new(AtomicBool::new(false));
+    if let Some(addr) = args.metrics_listen {
+        serve_metrics(addr, store.clone(), ready.clone()).await?;
+    }
+    let consumer = ShardConsumer::start(&settings, &args.group_id, args.stop_at_end, BATCH, BUFFER)?;
+    tracing::info!(group = %args.group_id, brokers = %settings.brokers, "Processing.");
+    let mut member = Member {
+        group_id: args.group_id.clone(),
+        engine_cfg,
+        store,
+        hub,
+        dead_letters,
+        settings,
+        checkpoint_interval: args.checkpoint_interval,
+        shards: BTreeMap::new(),
+        ready,
+    };
+    member.run(consumer, args.stop_at_end).await
+}
+
+/// One shard's engine and where its input stands.
+struct Shard {
+    processor: Processor,
+    /// Next offset to read per topic.
+    next: BTreeMap<Topic, i64>,
+    /// Input processed since the last checkpoint.
+    unsaved: bool,
+    saved_at: Instant,
+}
+
+struct Member {
+    group_id: String,
+    engine_cfg: EngineConfig,
+    store: Arc<SqlStore>,
+    hub: Arc<dyn LiveHub>,
+    dead_letters: Arc<dyn DeadLetterSink>,
+    settings: KafkaSettings,
+    checkpoint_interval: Duration,
+    shards: BTreeMap<u32, Shard>,
+    ready: Arc<AtomicBool>,
+}
+
+impl Member {
+    async fn run(&mut self, mut consumer: ShardConsumer, stop_at_end: bool) -> Result<()> {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let shutdown = super::shutdown_signal();
+        tokio::pin!(shutdown);
+        let mut stopping = false;
+        loop {
+            tokio::select! {
+                _ = &mut shutdown, if !stopping => {
+                    tracing::info!("Stopping: saving every shard.");
+                    stopping = true;
+                    self.save_all().await?;
+                    consumer.stop();
+                }
+                _ = tick.tick() => {
+                    self.tick(&consumer).await?;
+                }
+                delivery = consumer.next() => match delivery {
+                    None => break,
+                    Some(Delivery::Assigned { shards, reply }) => {
+                        let starts = self.take_over(&shards).await?;
+                        let _ = reply.send(starts);
+                        self.ready.store(true, Ordering::Relaxed);
+                    }
+                    Some(Delivery::Revoked { shards, done }) => {
+                        self.hand_over(&shards, &consumer).await;
+                        let _ = done.send(());
+                    }
+                    Some(Delivery::Records(records)) => self.ingest(records).await?,
+                    Some(Delivery::CaughtUp) if stop_at_end && !stopping => {
+                        tracing::info!("Input read to its end: closing all windows.");
+                        for shard in self.shards.values_mut() {
+                            shard.processor.finish().await?;
+                            shard.unsaved = true;
+                        }
+                        self.save_all().await?;
+                        stopping = true;
+                        consumer.stop();
+                    }
+                    Some(Delivery::CaughtUp) => {}
+                },
+            }
+        }
+        let s = self.shards.values().fold((0, 0), |acc, s| {
+            let st = s.processor.stats();
+            (acc.0 + st.records, acc.1 + st.rejected)
+        });
+        tracing::info!(records = s.0, rejected = s.1, "Stopped.");
+        Ok(())
+    }
+
+    /// Claims newly assigned shards: restores each one's checkpoint and says where
+    /// its partitions resume.
+    async fn take_over(&mut self, shards: &[u32]) -> Result<StartOffsets> {
+        let mut starts = StartOffsets::new();
+        for &shard in shards {
+            let (lease, checkpoint) = retry("claim a shard", || {
+                self.store.claim_shard(&self.group_id, shard)
+            })
+            .await;
+            let now = now_ms();
+            let (engine, next) = match checkpoint {
+                Some(c) => {
+                    let engine = Engine::restore(self.engine_cfg.clone(), &c.state, now)
+                        .with_context(|| format!("could not restore shard {shard}"))?;
+                    let next: BTreeMap<Topic, i64> = serde_json::from_str(&c.offsets)
+                        .with_context(|| format!("unreadable offsets of shard {shard}"))?;
+                    (engine, next)
+                }
+                None => (Engine::new(self.engine_cfg.clone())?, BTreeMap::new()),
+            };
+            for (topic, offset) in &next {
+                starts.insert((*topic, shard), *offset);
+            }
+            tracing::info!(shard, epoch = lease.epoch, resume = ?next, "Took over a shard.");
+            let processor = Processor::new(engine, self.store.clone(), Some(self.hub.clone()))
+                .with_lease(lease)
+                .with_dead_letter_sink(self.dead_letters.clone());
+            self.shards.insert(
+                shard,
+                Shard {
+                    processor,
+                    next,
+                    unsaved: false,
+                    saved_at: Instant::now(),
+                },
+            );
+        }
+        Ok(starts)
+    }
+
+    /// Saves and lets go of revoked shards.
+    async fn hand_over(&mut self, shards: &[u32], consumer: &ShardConsumer) {
+        for shard in shards {
+            let Some(mut s) = self.shards.remove(shard) else {
+                continue;
+            };
+            match tokio::time::timeout(HANDOVER_TIMEOUT, save(*shard, &mut s)).await {
+                Ok(Ok(offsets)) => consumer.commit(offsets),
+                Ok(Err(e)) => tracing::warn!(shard, error = %e, "Could not save a revoked shard; its next owner resumes from the previous checkpoint."),
+                Err(_) => tracing::warn!(shard, "Saving a revoked shard timed out; its next owner resumes from the previous checkpoint."),
+            }
+        }
+        self.ready.store(!self.shards.is_empty(), Ordering::Relaxed);
+    }
+
+    async fn ingest(&mut self, records: Vec<telemetra_bus::Record>) -> Result<()> {
+        let now = now_ms();
+        let mut touched = Vec::new();
+        for r in records {
+            let (Some(topic), Some(shard)) = (r.topic, self.shards.get_mut(&r.partition)) else {
+                // Read just before the shard was revoked: its next owner reads it again.
+                continue;
+            };
+            // Offsets only grow within an assignment; an older one is a re-delivery.
+            let next = shard.next.entry(topic).or_insert(0);
+            if (r.offset as i64) < *next {
+                continue;
+            }
+            *next = r.offset as i64 + 1;
+            let source = format!("kafka:{}:{}", self.settings.topics.name(topic), r.partition);
+            let lane = Topic::ALL.iter().position(|t| *t == topic).unwrap_or(0) as u32;
+            shard
+                .processor
+                .ingest(&source, r.offset, Some(topic), lane, &r.payload, now);
+            shard.unsaved = true;
+            if touched.last() != Some(&r.partition) {
+                touched.push(r.partition);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for shard in touched {
+            self.write(shard, |p| Box::pin(p.flush(now))).await?;
+        }
+        Ok(())
+    }
+
+    /// The once-a-second beat: running values, and checkpoints that are due.
+    async fn tick(&mut self, consumer: &ShardConsumer) -> Result<()> {
+        let now = now_ms();
+        let ids: Vec<u32> = self.shards.keys().copied().collect();
+        for id in ids {
+            self.write(id, |p| Box::pin(p.tick(now))).await?;
+            let Some(shard) = self.shards.get_mut(&id) else {
+                continue;
+            };
+            if shard.unsaved && shard.saved_at.elapsed() >= self.checkpoint_interval {
+                match save(id, shard).await {
+                    Ok(offsets) => consumer.commit(offsets),
+                    Err(e) => self.lost_or_fail(id, e)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checkpoints every shard that processed input since its last checkpoint.
+    async fn save_all(&mut self) -> Result<()> {
+        let ids: Vec<u32> = self.shards.keys().copied().collect();
+        for id in ids {
+            let Some(shard) = self.shards.get_mut(&id) else {
+                continue;
+            };
+            if shard.unsaved {
+                if let Err(e) = save(id, shard).await {
+                    self.lost_or_fail(id, e)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs a write step of one shard; a shard taken over by another processor is
+    /// dropped, anything else that cannot be retried stops the processor.
+    async fn write<F>(&mut self, id: u32, step: F) -> Result<()>
+    where
+        F: for<'a> FnOnce(
+            &'a mut Processor,
+        )
+            -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>>,
+    {
+        let Some(shard) = self.shards.get_mut(&id) else {
+            return Ok(());
+        };
+        match step(&mut shard.processor).await {
+            Ok(()) => Ok(()),
+            Err(e) => self.lost_or_fail(id, e),
+        }
+    }
+
+    fn lost_or_fail(&mut self, id: u32, e: anyhow::Error) -> Result<()> {
+        if matches!(
+            e.downcast_ref::<telemetra_store::Error>(),
+            Some(telemetra_store::Error::Fenced { .. })
+        ) {
+            tracing::warn!(shard = id, "Another processor took this shard over; letting it go.");
+            self.shards.remove(&id);
+            return Ok(());
+        }
+        Err(e)
+    }
+}
+
+/// Saves a shard's checkpoint; returns the offsets to commit to the group.
+async fn save(id: u32, shard: &mut Shard) -> Result<Vec<(Topic, u32, i64)>> {
+    let offsets = serde_json::to_string(&shard.next).expect("offsets serialize");
+    shard.processor.checkpoint(offsets).await?;
+    shard.unsaved = false;
+    shard.saved_at = Instant::now();
+    Ok(shard.next.iter().map(|(t, o)| (*t, id, *o)).collect())
+}
+
+/// Retries `op` with backoff until it succeeds (PostgreSQL may be restarting).
+async fn retry<T, F, Fut>(what: &str, mut op: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = telemetra_store::Result<T>>,
+{
+    let mut delay = Duration::from_millis(100);
+    loop {
+        match op().await {
+            Ok(v) => return v,
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_ms = delay.as_millis() as u64, "Could not {what}; retrying.");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+}
+
+/// Rejected input goes to the dead-letter topic: the original bytes as the value,
+/// the reason and origin in headers, keyed by origin so duplicates are recognisable.
+struct KafkaDeadLetters {
+    producer: EventProducer,
+    topic: String,
+}
+
+impl DeadLetterSink for KafkaDeadLetters {
+    fn send(&self, letter: &DeadLetter) {
+        let key = format!("{}:{}", letter.source, letter.position);
+        let position = letter.position.to_string();
+        let headers: [(&str, &[u8]); 4] = [
+            ("reason", letter.rejected.reason.as_str().as_bytes()),
+            ("detail", letter.rejected.detail.as_bytes()),
+            ("source", letter.source.as_bytes()),
+            ("position", position.as_bytes()),
+        ];
+        if let Err(e) = self
+            .producer
+            .send(&self.topic, key.as_bytes(), &letter.rejected.raw, &headers)
+        {
+            tracing::error!(error = %e, "Could not send to the dead-letter topic (the record is in the dead_letters table).");
+        }
+    }
+}
+
+/// /health, /ready (a shard is held and PostgreSQL answers) and /metrics.
+async fn serve_metrics(addr: SocketAddr, store: Arc<SqlStore>, ready: Arc<AtomicBool>) -> Result<()> {
+    use axum::http::StatusCode;
+    use axum::routing::get;
+    let app = axum::Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route(
+            "/ready",
+            get(move || {
+                let (store, ready) = (store.clone(), ready.clone());
+                async move {
+                    let db = store.ping().await.is_ok();
+                    let shards = ready.load(Ordering::Relaxed);
+                    let status = if db && shards { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+                    (status, axum::Json(serde_json::json!({ "postgres": db, "shards_assigned": shards })))
+                }
+            }),
+        )
+        .route("/metrics", get(telemetra_api::metrics::metrics_get));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("could not listen on {addr}"))?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(())
+}
