@@ -241,6 +241,18 @@ impl Engine {
         Verdict::Applied
     }
 
+    /// Announces input `partition` before its first event (see
+    /// [`WatermarkTracker::register`]).
+    pub fn register_partition(&mut self, partition: u32, now_ms: i64) {
+        self.watermark.register(partition, now_ms);
+    }
+
+    /// Says that input `partition` has been read to its end for now (see
+    /// [`WatermarkTracker::drained`]).
+    pub fn partition_drained(&mut self, partition: u32) {
+        self.watermark.drained(partition);
+    }
+
     /// Recomputes the watermark at wall time `now_ms` and finalizes every window it passed.
     pub fn advance(&mut self, now_ms: i64) {
         if let Some(wm) = self.watermark.update(now_ms) {

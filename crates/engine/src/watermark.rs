@@ -21,6 +21,9 @@ pub struct WatermarkTracker {
 struct PartitionProgress {
     max_event_ms: i64,
     last_active_wall_ms: i64,
+    /// Read to its end: nothing is waiting in it, so it holds nobody back until its
+    /// next event.
+    drained: bool,
 }
 
 impl WatermarkTracker {
@@ -42,9 +45,35 @@ impl WatermarkTracker {
             .or_insert(PartitionProgress {
                 max_event_ms: event_ms,
                 last_active_wall_ms: now_ms,
+                drained: false,
             });
         p.max_event_ms = p.max_event_ms.max(event_ms);
         p.last_active_wall_ms = now_ms;
+        p.drained = false;
+    }
+
+    /// Announces an input partition before its first event (a Kafka partition just
+    /// assigned): until it delivers, is drained or goes idle, it holds the watermark
+    /// back, so that another partition's backlog read first cannot make its events
+    /// late. A known partition is left as it is.
+    pub fn register(&mut self, partition: u32, now_ms: i64) {
+        self.partitions
+            .entry(partition)
+            .or_insert(PartitionProgress {
+                max_event_ms: i64::MIN,
+                last_active_wall_ms: now_ms,
+                drained: false,
+            });
+    }
+
+    /// Says that `partition` has been read to its end for now (its log holds nothing
+    /// more). Like an idle partition, it stops holding the watermark back until its
+    /// next event, without waiting out the idle timeout: a sparse input (lifecycle
+    /// events, say) must not stall the windows of a busy one.
+    pub fn drained(&mut self, partition: u32) {
+        if let Some(p) = self.partitions.get_mut(&partition) {
+            p.drained = true;
+        }
     }
 
     /// Forgets a partition (e.g. revoked in a rebalance).
@@ -67,11 +96,12 @@ impl WatermarkTracker {
         let active_min = self
             .partitions
             .values()
-            .filter(|p| now_ms - p.last_active_wall_ms < self.idle_timeout_ms)
+            .filter(|p| !p.drained && now_ms - p.last_active_wall_ms < self.idle_timeout_ms)
             .map(|p| p.max_event_ms)
             .min();
         let candidate = active_min
             .or_else(|| self.partitions.values().map(|p| p.max_event_ms).max())
+            .filter(|t| *t != i64::MIN)
             .map(|t| t - self.lateness_ms);
         self.current = match (self.current, candidate) {
             (Some(c), Some(n)) => Some(c.max(n)),
@@ -117,6 +147,36 @@ mod tests {
         // Partition 0 wakes up with old data: the watermark stays where it was.
         w.observe(0, 60_000, 32_000);
         assert_eq!(w.update(32_000), Some(200_000));
+    }
+
+    #[test]
+    fn a_drained_partition_stops_holding_back_until_its_next_event() {
+        let mut w = WatermarkTracker::new(10_000, 30_000);
+        w.observe(0, 50_000, 0);
+        w.observe(1, 200_000, 0);
+        assert_eq!(w.update(1), Some(40_000));
+        w.drained(0);
+        assert_eq!(w.update(2), Some(190_000));
+        w.observe(0, 195_000, 3);
+        w.observe(1, 300_000, 3);
+        assert_eq!(w.update(3), Some(190_000), "held back again by its new event");
+    }
+
+    #[test]
+    fn a_registered_partition_holds_back_until_it_delivers_or_drains() {
+        let mut w = WatermarkTracker::new(10_000, 30_000);
+        w.register(0, 0);
+        w.observe(1, 500_000, 0);
+        assert_eq!(w.update(1), None, "partition 0 has not delivered yet");
+        w.observe(0, 100_000, 2);
+        assert_eq!(w.update(2), Some(90_000));
+        w.register(0, 3);
+        assert_eq!(w.update(3), Some(90_000), "registering again changes nothing");
+        let mut w = WatermarkTracker::new(10_000, 30_000);
+        w.register(0, 0);
+        w.observe(1, 500_000, 0);
+        w.drained(0);
+        assert_eq!(w.update(1), Some(490_000), "an empty partition holds nobody back");
     }
 
     #[test]

@@ -24,6 +24,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::KafkaSettings;
 
+/// How long a batch keeps gathering records after its first one.
+const LINGER: Duration = Duration::from_millis(20);
+
 /// Where each partition of newly assigned shards starts: the next offset after the
 /// shard's checkpoint. Partitions not listed start at the beginning.
 pub type StartOffsets = HashMap<(Topic, u32), i64>;
@@ -47,6 +50,9 @@ pub enum Delivery {
     },
     /// Records read (`Record::partition` is the shard).
     Records(Vec<Record>),
+    /// These partitions have been read to the end of their log as far as the last
+    /// statistics from the brokers tell (every half second); sent after records.
+    Drained(Vec<(Topic, u32)>),
     /// Every assigned partition has been read to its end (only when asked to stop
     /// at the end).
     CaughtUp,
@@ -59,14 +65,31 @@ enum Command {
 
 /// Next offset to deliver per assigned partition (`None`: from the beginning).
 type Positions = Arc<Mutex<HashMap<(Topic, u32), Option<i64>>>>;
+/// Log start and end offsets per partition, from the client's statistics.
+type Ends = Arc<Mutex<HashMap<(Topic, u32), (i64, i64)>>>;
 
 struct GroupContext {
     topics: Topics,
     deliveries: mpsc::Sender<Delivery>,
     positions: Positions,
+    ends: Ends,
 }
 
-impl ClientContext for GroupContext {}
+impl ClientContext for GroupContext {
+    fn stats(&self, statistics: rdkafka::Statistics) {
+        let mut ends = self.ends.lock().expect("ends lock");
+        for (name, topic) in &statistics.topics {
+            let Some(t) = self.topics.by_name(name) else {
+                continue;
+            };
+            for (p, stats) in &topic.partitions {
+                if *p >= 0 && stats.hi_offset >= 0 {
+                    ends.insert((t, *p as u32), (stats.lo_offset.max(0), stats.hi_offset));
+                }
+            }
+        }
+    }
+}
 
 impl ConsumerContext for GroupContext {
     fn rebalance(
@@ -158,10 +181,12 @@ impl ShardConsumer {
     ) -> Result<Self> {
         let (tx, deliveries) = mpsc::channel(buffer.max(1));
         let positions: Positions = Arc::default();
+        let ends: Ends = Arc::default();
         let context = GroupContext {
             topics: settings.topics.clone(),
             deliveries: tx.clone(),
             positions: positions.clone(),
+            ends: ends.clone(),
         };
         let consumer: BaseConsumer<GroupContext> = settings
             .client_config(&[
@@ -170,6 +195,8 @@ impl ShardConsumer {
                 ("auto.offset.reset", "earliest"),
                 // All four topics' partition p go to the same member: one shard.
                 ("partition.assignment.strategy", "range"),
+                // Partition end offsets (for drained partitions and lag) arrive with these.
+                ("statistics.interval.ms", "500"),
             ])
             .create_with_context(context)
             .context("could not create the Kafka consumer")?;
@@ -182,6 +209,7 @@ impl ShardConsumer {
             topics: settings.topics.clone(),
             tx,
             positions,
+            ends,
             stop_at_end,
             batch: batch.max(1),
         };
@@ -231,6 +259,7 @@ struct Reader {
     topics: Topics,
     tx: mpsc::Sender<Delivery>,
     positions: Positions,
+    ends: Ends,
     stop_at_end: bool,
     batch: usize,
 }
@@ -238,6 +267,7 @@ struct Reader {
 impl Reader {
     fn run(self, commands: std_mpsc::Receiver<Command>) {
         let mut caught_up_sent = false;
+        let mut drained_sent = Vec::new();
         let mut last_error_log: Option<Instant> = None;
         'read: loop {
             loop {
@@ -248,7 +278,10 @@ impl Reader {
                 }
             }
             let mut records = Vec::new();
+            // Wait up to 100 ms for a first record, then gather more for up to 20 ms:
+            // fewer, fuller batches mean fewer store transactions.
             let mut timeout = Duration::from_millis(100);
+            let mut gather_until: Option<Instant> = None;
             while records.len() < self.batch {
                 match self.consumer.poll(timeout) {
                     None => break,
@@ -282,14 +315,27 @@ impl Reader {
                         break;
                     }
                 }
-                timeout = Duration::ZERO;
+                let until = *gather_until.get_or_insert_with(|| Instant::now() + LINGER);
+                timeout = until.saturating_duration_since(Instant::now());
+                if timeout.is_zero() {
+                    break;
+                }
             }
-            if !records.is_empty() {
+            let got_records = !records.is_empty();
+            if got_records {
                 caught_up_sent = false;
                 if self.tx.blocking_send(Delivery::Records(records)).is_err() {
                     break;
                 }
-            } else if self.stop_at_end && !caught_up_sent && self.caught_up() {
+            }
+            let drained = self.drained();
+            if !drained.is_empty() && (got_records || drained != drained_sent) {
+                drained_sent = drained.clone();
+                if self.tx.blocking_send(Delivery::Drained(drained)).is_err() {
+                    break;
+                }
+            }
+            if !got_records && self.stop_at_end && !caught_up_sent && self.caught_up() {
                 caught_up_sent = true;
                 if self.tx.blocking_send(Delivery::CaughtUp).is_err() {
                     break;
@@ -311,21 +357,25 @@ impl Reader {
         }
     }
 
-    /// Whether every assigned partition has been delivered up to its high watermark.
+    /// Assigned partitions delivered up to the end of their log (as last reported).
+    fn drained(&self) -> Vec<(Topic, u32)> {
+        let positions = self.positions.lock().expect("positions lock");
+        let ends = self.ends.lock().expect("ends lock");
+        let mut drained: Vec<(Topic, u32)> = positions
+            .iter()
+            .filter(|(tp, next)| {
+                ends.get(tp)
+                    .is_some_and(|(low, high)| next.unwrap_or(*low).max(*low) >= *high)
+            })
+            .map(|(tp, _)| *tp)
+            .collect();
+        drained.sort_unstable();
+        drained
+    }
+
+    /// Whether every assigned partition has been delivered up to the end of its log.
     fn caught_up(&self) -> bool {
-        let positions = self.positions.lock().expect("positions lock").clone();
-        if positions.is_empty() {
-            return false;
-        }
-        positions.iter().all(|((topic, p), next)| {
-            match self.consumer.fetch_watermarks(
-                self.topics.name(*topic),
-                *p as i32,
-                Duration::from_secs(5),
-            ) {
-                Ok((low, high)) => next.unwrap_or(low).max(low) >= high,
-                Err(_) => false,
-            }
-        })
+        let assigned = self.positions.lock().expect("positions lock").len();
+        assigned > 0 && self.drained().len() == assigned
     }
 }

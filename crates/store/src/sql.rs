@@ -125,6 +125,23 @@ const STREAM_COLUMNS: &[(&str, Col)] = &[
     ("last_seen", Col::Time),
 ];
 
+/// Binding optional doubles through the `Any` driver. sqlx 0.8 hands a NULL double to
+/// PostgreSQL as a NULL `real` (and a NULL real as a NULL double); a cached statement
+/// first run with such a NULL then refuses a double ("incorrect binary data format").
+/// Sending the NULL as the swapped kind makes it arrive as the double it is.
+trait BindOptionalF64 {
+    fn bind_f64(self, value: Option<f64>) -> Self;
+}
+
+impl<'q> BindOptionalF64 for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_f64(self, value: Option<f64>) -> Self {
+        match value {
+            Some(v) => self.bind(v),
+            None => self.bind(None::<f32>),
+        }
+    }
+}
+
 /// A [`Store`] over SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct SqlStore {
@@ -365,7 +382,7 @@ impl Store for SqlStore {
                 .bind(w.messages_per_min)
                 .bind(w.unique_chatters as i64)
                 .bind(w.emote_count as i64)
-                .bind(w.sentiment_score)
+                .bind_f64(w.sentiment_score)
                 .bind(w.positive_count as i64)
                 .bind(w.neutral_count as i64)
                 .bind(w.negative_count as i64)
@@ -374,7 +391,7 @@ impl Store for SqlStore {
                 .bind(w.viewer_last.map(|v| v as i64))
                 .bind(w.viewer_min.map(|v| v as i64))
                 .bind(w.viewer_max.map(|v| v as i64))
-                .bind(w.viewer_avg)
+                .bind_f64(w.viewer_avg)
                 .bind(w.transaction_count as i64)
                 .bind(w.transaction_amount)
                 .bind(to_json(&w.money_by_type))
@@ -456,9 +473,9 @@ impl Store for SqlStore {
                 .bind(m.moment_type.as_str())
                 .bind(m.description.as_str())
                 .bind(m.severity.as_str())
-                .bind(m.z_score)
-                .bind(m.value)
-                .bind(m.baseline)
+                .bind_f64(m.z_score)
+                .bind_f64(m.value)
+                .bind_f64(m.baseline)
                 .bind(m.metadata.to_string())
                 .execute(&mut *tx)
                 .await

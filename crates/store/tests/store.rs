@@ -410,3 +410,70 @@ async fn shard_takeover_on(store: SqlStore) {
     assert_eq!(store.claim_shard("g", 4).await.unwrap().0.epoch, 1);
     assert_eq!(store.claim_shard("other", 3).await.unwrap().1, None);
 }
+
+#[tokio::test]
+async fn dead_letters_keep_their_reason_and_bytes_once() {
+    on_both(dead_letters_on).await;
+}
+
+async fn dead_letters_on(store: SqlStore) {
+    use telemetra_store::DeadLetter;
+    use telemetra_types::{RejectReason, Rejected, Topic};
+    let letter = DeadLetter {
+        source: "kafka:telemetra.events.chat:3".into(),
+        position: 41,
+        rejected: Rejected::new(
+            RejectReason::MalformedJson,
+            "expected `}`",
+            Some(Topic::Chat),
+            b"{\"oops\xff",
+        ),
+    };
+    let batch = WriteBatch {
+        dead_letters: vec![letter.clone(), letter],
+        ..Default::default()
+    };
+    store.write(&batch).await.unwrap();
+    store.write(&batch).await.unwrap();
+    let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT reason, raw FROM dead_letters")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, [("malformed_json".to_owned(), b"{\"oops\xff".to_vec())]);
+}
+
+#[tokio::test]
+async fn optional_numbers_can_be_null_then_set_in_the_same_statement() {
+    on_both(optional_numbers_on).await;
+}
+
+async fn optional_numbers_on(store: SqlStore) {
+    // A statement first run with NULL doubles, then with values (a raid moment has
+    // no z-score; a statistical one has): both must be stored.
+    let mut quiet = window(0, 0, true);
+    quiet.sentiment_score = None;
+    quiet.viewer_avg = None;
+    let mut busy = window(10_000, 9, true);
+    busy.sentiment_score = Some(0.25);
+    busy.viewer_avg = Some(12.5);
+    for w in [quiet, busy] {
+        store
+            .write(&WriteBatch {
+                windows: vec![w],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let id = ChannelId::parse("demo").unwrap();
+    let ws = store
+        .windows(&id, Timestamp(0), Timestamp(1_000_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        ws.iter()
+            .map(|w| (w.sentiment_score, w.viewer_avg))
+            .collect::<Vec<_>>(),
+        [(None, None), (Some(0.25), Some(12.5))]
+    );
+}

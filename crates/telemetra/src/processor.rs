@@ -141,6 +141,16 @@ impl Processor {
         self.batch.dead_letters.push(letter);
     }
 
+    /// Announces input `partition` before its first event.
+    pub fn register_partition(&mut self, partition: u32, now_ms: i64) {
+        self.engine.register_partition(partition, now_ms);
+    }
+
+    /// Says that input `partition` has been read to its end for now.
+    pub fn partition_drained(&mut self, partition: u32) {
+        self.engine.partition_drained(partition);
+    }
+
     /// Moves the watermark, then writes and publishes whatever became final.
     pub async fn flush(&mut self, now_ms: i64) -> Result<()> {
         self.engine.advance(now_ms);

@@ -8,6 +8,8 @@ mod replay;
 mod dead_letters;
 // `serve` and `migrate` on real PostgreSQL and Redis.
 mod distributed;
+// `produce` and `process` on a real Kafka-protocol broker.
+mod kafka;
 // `telemetra sentiment`: scores from arguments and standard input.
 mod sentiment;
 // Shared helpers.

@@ -32,6 +32,9 @@ use crate::processor::{DeadLetterSink, Processor};
 const BATCH: usize = 2_048;
 /// Deliveries waiting for the processor before the reader pauses.
 const BUFFER: usize = 8;
+/// How often shards with new input move their watermark and write what became final:
+/// results reach the store and live clients within this, in few transactions.
+const FLUSH_EVERY: Duration = Duration::from_millis(200);
 /// How long a revoked shard may take to save its state before it is let go anyway
 /// (its next owner then resumes from the previous checkpoint: still exact).
 const HANDOVER_TIMEOUT: Duration = Duration::from_secs(15);
@@ -71,6 +74,8 @@ pub async fn process(args: ProcessArgs) -> Result<()> {
         checkpoint_interval: args.checkpoint_interval,
         shards: BTreeMap::new(),
         ready,
+        records: 0,
+        rejected: 0,
     };
     member.run(consumer, args.stop_at_end).await
 }
@@ -82,6 +87,8 @@ struct Shard {
     next: BTreeMap<Topic, i64>,
     /// Input processed since the last checkpoint.
     unsaved: bool,
+    /// Input processed since the last flush.
+    unflushed: bool,
     saved_at: Instant,
 }
 
@@ -95,12 +102,17 @@ struct Member {
     checkpoint_interval: Duration,
     shards: BTreeMap<u32, Shard>,
     ready: Arc<AtomicBool>,
+    /// Records read and rejected by this member, over every shard it held.
+    records: u64,
+    rejected: u64,
 }
 
 impl Member {
     async fn run(&mut self, mut consumer: ShardConsumer, stop_at_end: bool) -> Result<()> {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut flush = tokio::time::interval(FLUSH_EVERY);
+        flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let shutdown = super::shutdown_signal();
         tokio::pin!(shutdown);
         let mut stopping = false;
@@ -115,6 +127,9 @@ impl Member {
                 _ = tick.tick() => {
                     self.tick(&consumer).await?;
                 }
+                _ = flush.tick() => {
+                    self.flush().await?;
+                }
                 delivery = consumer.next() => match delivery {
                     None => break,
                     Some(Delivery::Assigned { shards, reply }) => {
@@ -126,9 +141,17 @@ impl Member {
                         self.hand_over(&shards, &consumer).await;
                         let _ = done.send(());
                     }
-                    Some(Delivery::Records(records)) => self.ingest(records).await?,
+                    Some(Delivery::Records(records)) => self.ingest(records),
+                    Some(Delivery::Drained(partitions)) => {
+                        for (topic, shard) in partitions {
+                            if let Some(s) = self.shards.get_mut(&shard) {
+                                s.processor.partition_drained(lane(topic));
+                            }
+                        }
+                    }
                     Some(Delivery::CaughtUp) if stop_at_end && !stopping => {
                         tracing::info!("Input read to its end: closing all windows.");
+                        self.flush().await?;
                         for shard in self.shards.values_mut() {
                             shard.processor.finish().await?;
                             shard.unsaved = true;
@@ -141,11 +164,7 @@ impl Member {
                 },
             }
         }
-        let s = self.shards.values().fold((0, 0), |acc, s| {
-            let st = s.processor.stats();
-            (acc.0 + st.records, acc.1 + st.rejected)
-        });
-        tracing::info!(records = s.0, rejected = s.1, "Stopped.");
+        tracing::info!(records = self.records, rejected = self.rejected, "Stopped.");
         Ok(())
     }
 
@@ -173,15 +192,22 @@ impl Member {
                 starts.insert((*topic, shard), *offset);
             }
             tracing::info!(shard, epoch = lease.epoch, resume = ?next, "Took over a shard.");
-            let processor = Processor::new(engine, self.store.clone(), Some(self.hub.clone()))
-                .with_lease(lease)
-                .with_dead_letter_sink(self.dead_letters.clone());
+            let mut processor =
+                Processor::new(engine, self.store.clone(), Some(self.hub.clone()))
+                    .with_lease(lease)
+                    .with_dead_letter_sink(self.dead_letters.clone());
+            // Every topic of the shard holds the watermark back from the start: the
+            // first records read may all come from one topic's backlog.
+            for topic in Topic::ALL {
+                processor.register_partition(lane(topic), now);
+            }
             self.shards.insert(
                 shard,
                 Shard {
                     processor,
                     next,
                     unsaved: false,
+                    unflushed: false,
                     saved_at: Instant::now(),
                 },
             );
@@ -195,6 +221,7 @@ impl Member {
             let Some(mut s) = self.shards.remove(shard) else {
                 continue;
             };
+            self.count(&s);
             match tokio::time::timeout(HANDOVER_TIMEOUT, save(*shard, &mut s)).await {
                 Ok(Ok(offsets)) => consumer.commit(offsets),
                 Ok(Err(e)) => tracing::warn!(shard, error = %e, "Could not save a revoked shard; its next owner resumes from the previous checkpoint."),
@@ -204,9 +231,8 @@ impl Member {
         self.ready.store(!self.shards.is_empty(), Ordering::Relaxed);
     }
 
-    async fn ingest(&mut self, records: Vec<telemetra_bus::Record>) -> Result<()> {
+    fn ingest(&mut self, records: Vec<telemetra_bus::Record>) {
         let now = now_ms();
-        let mut touched = Vec::new();
         for r in records {
             let (Some(topic), Some(shard)) = (r.topic, self.shards.get_mut(&r.partition)) else {
                 // Read just before the shard was revoked: its next owner reads it again.
@@ -219,19 +245,23 @@ impl Member {
             }
             *next = r.offset as i64 + 1;
             let source = format!("kafka:{}:{}", self.settings.topics.name(topic), r.partition);
-            let lane = Topic::ALL.iter().position(|t| *t == topic).unwrap_or(0) as u32;
             shard
                 .processor
-                .ingest(&source, r.offset, Some(topic), lane, &r.payload, now);
+                .ingest(&source, r.offset, Some(topic), lane(topic), &r.payload, now);
             shard.unsaved = true;
-            if touched.last() != Some(&r.partition) {
-                touched.push(r.partition);
-            }
+            shard.unflushed = true;
         }
-        touched.sort_unstable();
-        touched.dedup();
-        for shard in touched {
-            self.write(shard, |p| Box::pin(p.flush(now))).await?;
+    }
+
+    /// Moves the watermark of shards with new input and writes what became final.
+    async fn flush(&mut self) -> Result<()> {
+        let now = now_ms();
+        let ids: Vec<u32> = self.shards.iter().filter(|(_, s)| s.unflushed).map(|(id, _)| *id).collect();
+        for id in ids {
+            self.write(id, |p| Box::pin(p.flush(now))).await?;
+            if let Some(shard) = self.shards.get_mut(&id) {
+                shard.unflushed = false;
+            }
         }
         Ok(())
     }
@@ -289,17 +319,32 @@ impl Member {
         }
     }
 
+    /// Adds a shard's counters to the member's before the shard is let go.
+    fn count(&mut self, shard: &Shard) {
+        let stats = shard.processor.stats();
+        self.records += stats.records;
+        self.rejected += stats.rejected;
+    }
+
     fn lost_or_fail(&mut self, id: u32, e: anyhow::Error) -> Result<()> {
         if matches!(
             e.downcast_ref::<telemetra_store::Error>(),
             Some(telemetra_store::Error::Fenced { .. })
         ) {
             tracing::warn!(shard = id, "Another processor took this shard over; letting it go.");
-            self.shards.remove(&id);
+            if let Some(shard) = self.shards.remove(&id) {
+                self.count(&shard);
+            }
             return Ok(());
         }
         Err(e)
     }
+}
+
+/// The engine's input partition for a topic within a shard: each topic's partition
+/// is read independently, so each has its own watermark.
+fn lane(topic: Topic) -> u32 {
+    Topic::ALL.iter().position(|t| *t == topic).unwrap_or(0) as u32
 }
 
 /// Saves a shard's checkpoint; returns the offsets to commit to the group.

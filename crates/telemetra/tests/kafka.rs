@@ -1,0 +1,387 @@
+//! The distributed mode end to end on a real Kafka-protocol broker, PostgreSQL and
+//! Redis: `produce` → `process` gives the tables `replay` gives for the same file,
+//! through kill -9 at any point, scale-out and rebalances, and a database outage.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use telemetra_store::SqlStore;
+
+use crate::util::{dump_store, kafka_broker, run_ok, Proc, TestDb, assert_same_tables};
+
+/// Invalid input mixed into the test files: each must reach the dead-letter path.
+const BAD_LINES: &[&str] = &[
+    r#"{"message_id": "m-bad-1", "channel": "x", "username": "u", "message": "hi""#,
+    r#"{"message_id": "m-bad-2", "channel": "NOT A CHANNEL", "username": "u", "message": "hi", "timestamp": "2025-10-16T10:00:01Z"}"#,
+    r#"{"transaction_id": "t-bad-1", "channel": "somebody", "transaction_type": "donation", "amount": -5, "timestamp": "2025-10-16T10:00:02Z"}"#,
+];
+
+/// One isolated distributed deployment: its own topics, consumer group, database
+/// and Redis prefix.
+struct Deployment {
+    name: String,
+    db: TestDb,
+    dir: tempfile::TempDir,
+}
+
+impl Deployment {
+    async fn new(label: &str) -> Deployment {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "t{}-{}-{label}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let db = TestDb::create().await;
+        run_ok(&["migrate", "--postgres", &db.url]);
+        Deployment {
+            name,
+            db,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn kafka_args(&self) -> Vec<String> {
+        let mut args = vec!["--brokers".to_owned(), kafka_broker().to_owned()];
+        for topic in ["chat", "viewer", "transactions", "stream-meta", "dlq"] {
+            args.push(format!("--topic-{topic}"));
+            args.push(format!("{}.{topic}", self.name));
+        }
+        args
+    }
+
+    fn produce(&self, file: &Path, partitions: u32) -> String {
+        let mut args = vec!["produce".to_owned()];
+        args.extend(self.kafka_args());
+        args.extend([
+            "--input".into(),
+            file.display().to_string(),
+            "--partitions".into(),
+            partitions.to_string(),
+        ]);
+        run_ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// A processor of this deployment's group, writing to `postgres`.
+    fn process_with(&self, postgres: &str, extra: &[&str], log: &str) -> Proc {
+        let mut args = vec!["process".to_owned()];
+        args.extend(self.kafka_args());
+        args.extend(
+            [
+                "--group-id",
+                &self.name,
+                "--postgres",
+                postgres,
+                "--redis",
+                "redis://127.0.0.1:6379",
+                "--redis-prefix",
+                &format!("{}:", self.name),
+                "--checkpoint-interval",
+                "300ms",
+                // A killed member's shards move on after 6 s instead of 45 s.
+                "-X",
+                "session.timeout.ms=6000",
+                "-X",
+                "heartbeat.interval.ms=500",
+            ]
+            .map(str::to_owned),
+        );
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Proc::spawn(&args, self.dir.path(), log)
+    }
+
+    fn process(&self, extra: &[&str], log: &str) -> Proc {
+        self.process_with(&self.db.url.clone(), extra, log)
+    }
+
+    /// Runs a processor that stops at the end of the input, to completion.
+    async fn drain(&self, log: &str) {
+        self.process(&["--stop-at-end"], log)
+            .wait_success(Duration::from_secs(120))
+            .await;
+    }
+
+    async fn store(&self) -> SqlStore {
+        SqlStore::connect_postgres(&self.db.url).unwrap()
+    }
+
+    /// Input records covered by saved checkpoints, over all shards.
+    async fn checkpointed(&self) -> i64 {
+        let store = self.store().await;
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT offsets FROM processor_checkpoints WHERE group_id = $1",
+        )
+        .bind(&self.name)
+        .fetch_all(store.pool())
+        .await
+        .unwrap_or_default();
+        store.pool().close().await;
+        rows.iter()
+            .map(|o| {
+                let offsets: std::collections::BTreeMap<String, i64> =
+                    serde_json::from_str(o).unwrap();
+                offsets.values().sum::<i64>()
+            })
+            .sum()
+    }
+
+    async fn dump(&self) -> Vec<(String, Vec<String>)> {
+        let store = self.store().await;
+        let dump = dump_store(&store).await;
+        store.pool().close().await;
+        dump
+    }
+
+    async fn finish(self) {
+        self.db.drop_now().await;
+    }
+}
+
+/// A generated event file with the invalid lines appended, and what `replay` stores
+/// for it.
+async fn input_and_reference(dir: &Path, events: u64) -> (PathBuf, Vec<(String, Vec<String>)>) {
+    let file = dir.join("events.jsonl");
+    run_ok(&[
+        "generate",
+        "--events",
+        &events.to_string(),
+        "--channels",
+        "12",
+        "--seed",
+        "11",
+        // Slow enough that the input spans many windows and moments fire.
+        "--rate",
+        "40",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    for line in BAD_LINES {
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(&file, text).unwrap();
+    let data = dir.join("reference");
+    run_ok(&[
+        "replay",
+        "--input",
+        file.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    sqlx::any::install_default_drivers();
+    let store = SqlStore::open_sqlite(&data.join("telemetra.db")).await.unwrap();
+    let reference = dump_store(&store).await;
+    (file, reference)
+}
+
+fn rows(dump: &[(String, Vec<String>)], table: &str) -> usize {
+    dump.iter().find(|(t, _)| t == table).map_or(0, |(_, r)| r.len())
+}
+
+#[tokio::test]
+async fn produce_then_process_stores_exactly_what_replay_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, reference) = input_and_reference(dir.path(), 30_000).await;
+    assert!(
+        rows(&reference, "windows") > 500 && rows(&reference, "moments") > 0,
+        "{} windows, {} moments",
+        rows(&reference, "windows"),
+        rows(&reference, "moments")
+    );
+    assert_eq!(rows(&reference, "dead_letters"), BAD_LINES.len());
+
+    let d = Deployment::new("e2e").await;
+    let out = d.produce(&file, 4);
+    assert!(out.contains(&format!("produced {} events", 30_000 + BAD_LINES.len())), "{out}");
+    d.drain("process").await;
+    assert_same_tables(&reference, &d.dump().await);
+
+    // Rejected input also went to the dead-letter topic, with its reason.
+    let letters = read_topic(&format!("{}.dlq", d.name), BAD_LINES.len()).await;
+    let mut reasons: Vec<String> = letters.iter().map(|(reason, _)| reason.clone()).collect();
+    reasons.sort();
+    assert_eq!(reasons, ["malformed_json", "schema_violation", "schema_violation"], "{letters:?}");
+    assert!(letters.iter().any(|(_, raw)| raw == BAD_LINES[0]));
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn kill_9_at_any_point_loses_nothing_and_counts_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, reference) = input_and_reference(dir.path(), 60_000).await;
+    let d = Deployment::new("crash").await;
+    d.produce(&file, 4);
+    let total = (60_000 + BAD_LINES.len()) as i64;
+    let mut kills = 0;
+    for (i, fraction) in [0.15, 0.45, 0.75].into_iter().enumerate() {
+        let p = d.process(&[], &format!("process-{i}"));
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while (d.checkpointed().await as f64) < fraction * total as f64 {
+            assert!(Instant::now() < deadline, "no progress:\n{}", p.log());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        p.kill();
+        kills += 1;
+    }
+    assert_eq!(kills, 3);
+    assert!(d.checkpointed().await < total, "the kills landed mid-stream");
+    d.drain("process-final").await;
+    assert_same_tables(&reference, &d.dump().await);
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn processors_joining_and_leaving_the_group_give_the_same_tables_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, reference) = input_and_reference(dir.path(), 40_000).await;
+    let lines: Vec<String> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let (first, rest) = lines.split_at(lines.len() / 2);
+    let part = |name: &str, lines: &[String]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        path
+    };
+    let (first, rest) = (part("first.jsonl", first), part("rest.jsonl", rest));
+
+    let d = Deployment::new("scale").await;
+    d.produce(&first, 6);
+    let a = d.process(&[], "process-a");
+    let b = d.process(&[], "process-b");
+    let half = (lines.len() / 2) as i64;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while d.checkpointed().await < half / 2 {
+        assert!(Instant::now() < deadline, "no progress:\n{}\n{}", a.log(), b.log());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A third member joins mid-run while the rest of the input arrives.
+    let c = d.process(&[], "process-c");
+    d.produce(&rest, 6);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while d.checkpointed().await < lines.len() as i64 {
+        assert!(
+            Instant::now() < deadline,
+            "not all input processed:\n{}\n{}\n{}",
+            a.log(),
+            b.log(),
+            c.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let logs = format!("{}{}{}", a.log(), b.log(), c.log());
+    assert!(
+        logs.matches("Took over a shard").count() > 6,
+        "the shards moved between members:\n{logs}"
+    );
+    for p in [a, b, c] {
+        p.kill();
+    }
+    d.drain("process-final").await;
+    assert_same_tables(&reference, &d.dump().await);
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn a_database_outage_stalls_processing_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, reference) = input_and_reference(dir.path(), 30_000).await;
+    let d = Deployment::new("outage").await;
+    d.produce(&file, 4);
+    // The processor reaches PostgreSQL through a proxy the test can cut.
+    let proxy = Proxy::start("127.0.0.1:5432").await;
+    let via_proxy = d.db.url.replace("127.0.0.1:5432", &proxy.addr);
+    let p = d.process_with(&via_proxy, &["--stop-at-end"], "process");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while d.checkpointed().await < 5_000 {
+        assert!(Instant::now() < deadline, "no progress:\n{}", p.log());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    proxy.set_up(false);
+    let during = d.checkpointed().await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(d.checkpointed().await, during, "nothing is saved while the database is away");
+    assert!(p.log().contains("retrying"), "{}", p.log());
+    proxy.set_up(true);
+    p.wait_success(Duration::from_secs(120)).await;
+    assert_same_tables(&reference, &d.dump().await);
+    d.finish().await;
+}
+
+/// Reads `n` messages of a topic from the beginning: (reason header, value).
+async fn read_topic(topic: &str, n: usize) -> Vec<(String, String)> {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::message::Headers;
+    use rdkafka::Message;
+    let topic = topic.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", kafka_broker())
+            .set("group.id", format!("{topic}-reader"))
+            .set("auto.offset.reset", "earliest")
+            .create()
+            .unwrap();
+        consumer.subscribe(&[&topic]).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut out = Vec::new();
+        while out.len() < n && Instant::now() < deadline {
+            if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
+                let reason = m
+                    .headers()
+                    .and_then(|h| h.iter().find(|h| h.key == "reason"))
+                    .and_then(|h| h.value)
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+                    .unwrap_or_default();
+                let raw = String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned();
+                out.push((reason, raw));
+            }
+        }
+        out
+    })
+    .await
+    .unwrap()
+}
+
+/// A TCP proxy that can refuse and cut connections, to take a server away.
+struct Proxy {
+    addr: String,
+    up: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Proxy {
+    async fn start(target: &str) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let (up, _) = tokio::sync::watch::channel(true);
+        let up = std::sync::Arc::new(up);
+        let (target, state) = (target.to_owned(), up.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else { return };
+                if !*state.borrow() {
+                    continue; // refused: dropped at once
+                }
+                let mut down = state.subscribe();
+                let target = target.clone();
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = down.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        Proxy { addr, up }
+    }
+
+    fn set_up(&self, up: bool) {
+        self.up.send_replace(up);
+    }
+}
