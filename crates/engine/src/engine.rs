@@ -321,7 +321,10 @@ impl Engine {
     /// panes, watermark progress, moment baselines, lifecycle state and counters.
     /// Take it after draining the outputs (they belong to the same checkpoint).
     pub fn snapshot(&self) -> Vec<u8> {
-        debug_assert!(self.out.is_empty(), "outputs must be drained before a snapshot");
+        debug_assert!(
+            self.out.is_empty(),
+            "outputs must be drained before a snapshot"
+        );
         let snapshot = SnapshotRef {
             version: SNAPSHOT_VERSION,
             window_ms: self.cfg.window_ms,

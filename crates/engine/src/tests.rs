@@ -514,6 +514,9 @@ fn a_snapshot_is_refused_by_an_engine_with_another_window_shape() {
         ..EngineConfig::default()
     };
     let err = Engine::restore(other, &snapshot, NOW).err().unwrap();
-    assert!(err.to_string().contains("60000 ms sliding by 10000 ms"), "{err}");
+    assert!(
+        err.to_string().contains("60000 ms sliding by 10000 ms"),
+        "{err}"
+    );
     assert!(Engine::restore(EngineConfig::default(), b"\x07garbage", NOW).is_err());
 }

@@ -159,7 +159,11 @@ mod tests {
         assert_eq!(w.update(2), Some(190_000));
         w.observe(0, 195_000, 3);
         w.observe(1, 300_000, 3);
-        assert_eq!(w.update(3), Some(190_000), "held back again by its new event");
+        assert_eq!(
+            w.update(3),
+            Some(190_000),
+            "held back again by its new event"
+        );
     }
 
     #[test]
@@ -171,12 +175,20 @@ mod tests {
         w.observe(0, 100_000, 2);
         assert_eq!(w.update(2), Some(90_000));
         w.register(0, 3);
-        assert_eq!(w.update(3), Some(90_000), "registering again changes nothing");
+        assert_eq!(
+            w.update(3),
+            Some(90_000),
+            "registering again changes nothing"
+        );
         let mut w = WatermarkTracker::new(10_000, 30_000);
         w.register(0, 0);
         w.observe(1, 500_000, 0);
         w.drained(0);
-        assert_eq!(w.update(1), Some(490_000), "an empty partition holds nobody back");
+        assert_eq!(
+            w.update(1),
+            Some(490_000),
+            "an empty partition holds nobody back"
+        );
     }
 
     #[test]

@@ -350,7 +350,8 @@ impl Reader {
     fn commit(&self, offsets: Vec<(Topic, u32, i64)>) {
         let mut tpl = TopicPartitionList::new();
         for (topic, p, next) in offsets {
-            let _ = tpl.add_partition_offset(self.topics.name(topic), p as i32, Offset::Offset(next));
+            let _ =
+                tpl.add_partition_offset(self.topics.name(topic), p as i32, Offset::Offset(next));
         }
         if let Err(e) = self.consumer.commit(&tpl, CommitMode::Async) {
             tracing::debug!(error = %e, "Offset commit not accepted.");

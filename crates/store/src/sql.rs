@@ -18,8 +18,8 @@ use telemetra_types::{
 };
 
 use crate::{
-    sum_top_lists, Checkpoint, ShardLease, Error, MoneySummary, Page, Result, Store, TopList, TransactionRecord,
-    ViewerSample, WriteBatch,
+    sum_top_lists, Checkpoint, Error, MoneySummary, Page, Result, ShardLease, Store, TopList,
+    TransactionRecord, ViewerSample, WriteBatch,
 };
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -397,7 +397,17 @@ async fn shard_takeover_on(store: SqlStore) {
         ..Default::default()
     };
     let err = store.write(&stale).await.unwrap_err();
-    assert!(matches!(err, Error::Fenced { shard: 3, epoch: 1, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Fenced {
+                shard: 3,
+                epoch: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(!err.is_retryable());
     let id = ChannelId::parse("demo").unwrap();
     let ws = store
@@ -439,7 +449,10 @@ async fn dead_letters_on(store: SqlStore) {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(rows, [("malformed_json".to_owned(), b"{\"oops\xff".to_vec())]);
+    assert_eq!(
+        rows,
+        [("malformed_json".to_owned(), b"{\"oops\xff".to_vec())]
+    );
 }
 
 #[tokio::test]

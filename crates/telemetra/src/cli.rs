@@ -177,16 +177,32 @@ pub struct KafkaArgs {
     #[arg(short = 'X', long = "kafka-option", env = "TELEMETRA_KAFKA_OPTIONS", value_delimiter = ',', value_name = "KEY=VALUE", value_parser = key_value)]
     pub options: Vec<(String, String)>,
     /// Chat topic.
-    #[arg(long, env = "TELEMETRA_TOPIC_CHAT", default_value = "telemetra.events.chat")]
+    #[arg(
+        long,
+        env = "TELEMETRA_TOPIC_CHAT",
+        default_value = "telemetra.events.chat"
+    )]
     pub topic_chat: String,
     /// Viewer count topic.
-    #[arg(long, env = "TELEMETRA_TOPIC_VIEWER", default_value = "telemetra.events.viewer")]
+    #[arg(
+        long,
+        env = "TELEMETRA_TOPIC_VIEWER",
+        default_value = "telemetra.events.viewer"
+    )]
     pub topic_viewer: String,
     /// Money events topic.
-    #[arg(long, env = "TELEMETRA_TOPIC_TRANSACTIONS", default_value = "telemetra.events.transactions")]
+    #[arg(
+        long,
+        env = "TELEMETRA_TOPIC_TRANSACTIONS",
+        default_value = "telemetra.events.transactions"
+    )]
     pub topic_transactions: String,
     /// Stream lifecycle topic.
-    #[arg(long, env = "TELEMETRA_TOPIC_STREAM_META", default_value = "telemetra.events.stream_meta")]
+    #[arg(
+        long,
+        env = "TELEMETRA_TOPIC_STREAM_META",
+        default_value = "telemetra.events.stream_meta"
+    )]
     pub topic_stream_meta: String,
     /// Dead-letter topic: rejected input with its reason in the headers.
     #[arg(long, env = "TELEMETRA_TOPIC_DLQ", default_value = "telemetra.dlq")]
@@ -236,7 +252,11 @@ pub struct ProcessArgs {
     #[command(flatten)]
     pub kafka: KafkaArgs,
     /// Consumer group: processors in one group share the partitions.
-    #[arg(long, env = "TELEMETRA_GROUP_ID", default_value = "telemetra-processor")]
+    #[arg(
+        long,
+        env = "TELEMETRA_GROUP_ID",
+        default_value = "telemetra-processor"
+    )]
     pub group_id: String,
     #[command(flatten)]
     pub postgres: PostgresArgs,

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use telemetra_store::SqlStore;
 
-use crate::util::{dump_store, kafka_broker, run_ok, Proc, TestDb, assert_same_tables};
+use crate::util::{assert_same_tables, dump_store, kafka_broker, run_ok, Proc, TestDb};
 
 /// Invalid input mixed into the test files: each must reach the dead-letter path.
 const BAD_LINES: &[&str] = &[
@@ -109,13 +109,12 @@ impl Deployment {
     /// Input records covered by saved checkpoints, over all shards.
     async fn checkpointed(&self) -> i64 {
         let store = self.store().await;
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT offsets FROM processor_checkpoints WHERE group_id = $1",
-        )
-        .bind(&self.name)
-        .fetch_all(store.pool())
-        .await
-        .unwrap_or_default();
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT offsets FROM processor_checkpoints WHERE group_id = $1")
+                .bind(&self.name)
+                .fetch_all(store.pool())
+                .await
+                .unwrap_or_default();
         store.pool().close().await;
         rows.iter()
             .map(|o| {
@@ -124,6 +123,20 @@ impl Deployment {
                 offsets.values().sum::<i64>()
             })
             .sum()
+    }
+
+    /// Waits until checkpoints cover `records` input records.
+    async fn wait_for(&self, records: f64, procs: &[&Proc]) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while (self.checkpointed().await as f64) < records {
+            let logs: Vec<String> = procs.iter().map(|p| p.log()).collect();
+            assert!(
+                Instant::now() < deadline,
+                "no progress:\n{}",
+                logs.join("\n")
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn dump(&self) -> Vec<(String, Vec<String>)> {
@@ -171,13 +184,17 @@ async fn input_and_reference(dir: &Path, events: u64) -> (PathBuf, Vec<(String, 
         data.to_str().unwrap(),
     ]);
     sqlx::any::install_default_drivers();
-    let store = SqlStore::open_sqlite(&data.join("telemetra.db")).await.unwrap();
+    let store = SqlStore::open_sqlite(&data.join("telemetra.db"))
+        .await
+        .unwrap();
     let reference = dump_store(&store).await;
     (file, reference)
 }
 
 fn rows(dump: &[(String, Vec<String>)], table: &str) -> usize {
-    dump.iter().find(|(t, _)| t == table).map_or(0, |(_, r)| r.len())
+    dump.iter()
+        .find(|(t, _)| t == table)
+        .map_or(0, |(_, r)| r.len())
 }
 
 #[tokio::test]
@@ -194,7 +211,10 @@ async fn produce_then_process_stores_exactly_what_replay_stores() {
 
     let d = Deployment::new("e2e").await;
     let out = d.produce(&file, 4);
-    assert!(out.contains(&format!("produced {} events", 30_000 + BAD_LINES.len())), "{out}");
+    assert!(
+        out.contains(&format!("produced {} events", 30_000 + BAD_LINES.len())),
+        "{out}"
+    );
     d.drain("process").await;
     assert_same_tables(&reference, &d.dump().await);
 
@@ -202,7 +222,11 @@ async fn produce_then_process_stores_exactly_what_replay_stores() {
     let letters = read_topic(&format!("{}.dlq", d.name), BAD_LINES.len()).await;
     let mut reasons: Vec<String> = letters.iter().map(|(reason, _)| reason.clone()).collect();
     reasons.sort();
-    assert_eq!(reasons, ["malformed_json", "schema_violation", "schema_violation"], "{letters:?}");
+    assert_eq!(
+        reasons,
+        ["malformed_json", "schema_violation", "schema_violation"],
+        "{letters:?}"
+    );
     assert!(letters.iter().any(|(_, raw)| raw == BAD_LINES[0]));
     d.finish().await;
 }
@@ -226,7 +250,10 @@ async fn kill_9_at_any_point_loses_nothing_and_counts_nothing_twice() {
         kills += 1;
     }
     assert_eq!(kills, 3);
-    assert!(d.checkpointed().await < total, "the kills landed mid-stream");
+    assert!(
+        d.checkpointed().await < total,
+        "the kills landed mid-stream"
+    );
     d.drain("process-final").await;
     assert_same_tables(&reference, &d.dump().await);
     d.finish().await;
@@ -235,52 +262,31 @@ async fn kill_9_at_any_point_loses_nothing_and_counts_nothing_twice() {
 #[tokio::test]
 async fn processors_joining_and_leaving_the_group_give_the_same_tables_as_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, reference) = input_and_reference(dir.path(), 40_000).await;
-    let lines: Vec<String> = std::fs::read_to_string(&file)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
-    let (first, rest) = lines.split_at(lines.len() / 2);
-    let part = |name: &str, lines: &[String]| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-        path
-    };
-    let (first, rest) = (part("first.jsonl", first), part("rest.jsonl", rest));
-
+    let (file, reference) = input_and_reference(dir.path(), 60_000).await;
+    let total = (60_000 + BAD_LINES.len()) as i64;
     let d = Deployment::new("scale").await;
-    d.produce(&first, 6);
+    d.produce(&file, 6);
     let a = d.process(&[], "process-a");
     let b = d.process(&[], "process-b");
-    let half = (lines.len() / 2) as i64;
-    let deadline = Instant::now() + Duration::from_secs(90);
-    while d.checkpointed().await < half / 2 {
-        assert!(Instant::now() < deadline, "no progress:\n{}\n{}", a.log(), b.log());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // A third member joins mid-run while the rest of the input arrives.
+    d.wait_for(0.2 * total as f64, &[&a, &b]).await;
+    // A third member joins mid-stream: the group rebalances and shards move with
+    // their checkpoints.
     let c = d.process(&[], "process-c");
-    d.produce(&rest, 6);
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while d.checkpointed().await < lines.len() as i64 {
-        assert!(
-            Instant::now() < deadline,
-            "not all input processed:\n{}\n{}\n{}",
-            a.log(),
-            b.log(),
-            c.log()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let logs = format!("{}{}{}", a.log(), b.log(), c.log());
+    d.wait_for(0.5 * total as f64, &[&a, &b, &c]).await;
+    // One leaves cleanly (SIGTERM: it saves and hands its shards over).
+    std::process::Command::new("kill")
+        .args(["-TERM", &b.child.id().to_string()])
+        .status()
+        .unwrap();
+    b.wait_success(Duration::from_secs(60)).await;
+    d.wait_for(total as f64, &[&a, &c]).await;
+    let logs = format!("{}{}", a.log(), c.log());
     assert!(
         logs.matches("Took over a shard").count() > 6,
         "the shards moved between members:\n{logs}"
     );
-    for p in [a, b, c] {
-        p.kill();
-    }
+    a.kill();
+    c.kill();
     d.drain("process-final").await;
     assert_same_tables(&reference, &d.dump().await);
     d.finish().await;
@@ -304,7 +310,11 @@ async fn a_database_outage_stalls_processing_and_loses_nothing() {
     proxy.set_up(false);
     let during = d.checkpointed().await;
     tokio::time::sleep(Duration::from_secs(4)).await;
-    assert_eq!(d.checkpointed().await, during, "nothing is saved while the database is away");
+    assert_eq!(
+        d.checkpointed().await,
+        during,
+        "nothing is saved while the database is away"
+    );
     assert!(p.log().contains("retrying"), "{}", p.log());
     proxy.set_up(true);
     p.wait_success(Duration::from_secs(120)).await;
@@ -361,7 +371,9 @@ impl Proxy {
         let (target, state) = (target.to_owned(), up.clone());
         tokio::spawn(async move {
             loop {
-                let Ok((mut client, _)) = listener.accept().await else { return };
+                let Ok((mut client, _)) = listener.accept().await else {
+                    return;
+                };
                 if !*state.borrow() {
                     continue; // refused: dropped at once
                 }

@@ -272,6 +272,9 @@ impl TestDb {
 /// `TELEMETRA_TEST_KAFKA` (host:port) if set, otherwise a nisshi broker started on a
 /// free loopback port (binary: `TELEMETRA_TEST_NISSHI`, else `nisshi` on the PATH,
 /// else the CI cache). It is stopped when the test binary exits.
+// The broker and its watchdog outlive every test and are never waited for: the
+// watchdog stops the broker when this process ends.
+#[allow(clippy::zombie_processes)]
 pub fn kafka_broker() -> &'static str {
     static BROKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     BROKER.get_or_init(|| {
@@ -364,7 +367,11 @@ impl Proc {
                 assert!(status.success(), "exited with {status}:\n{}", self.log());
                 return;
             }
-            assert!(Instant::now() < deadline, "did not finish in {timeout:?}:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "did not finish in {timeout:?}:\n{}",
+                self.log()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -431,11 +438,10 @@ pub async fn dump_store(store: &telemetra_store::SqlStore) -> Vec<(String, Vec<S
             tables[4].1.push(format!("{id}|{}", json(&t)));
         }
     }
-    let letters: Vec<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT reason, raw FROM dead_letters")
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
+    let letters: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT reason, raw FROM dead_letters")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
     tables[5].1 = letters
         .into_iter()
         .map(|(reason, raw)| format!("{reason}|{}", String::from_utf8_lossy(&raw)))

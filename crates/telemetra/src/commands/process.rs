@@ -62,7 +62,8 @@ pub async fn process(args: ProcessArgs) -> Result<()> {
     if let Some(addr) = args.metrics_listen {
         serve_metrics(addr, store.clone(), ready.clone()).await?;
     }
-    let consumer = ShardConsumer::start(&settings, &args.group_id, args.stop_at_end, BATCH, BUFFER)?;
+    let consumer =
+        ShardConsumer::start(&settings, &args.group_id, args.stop_at_end, BATCH, BUFFER)?;
     tracing::info!(group = %args.group_id, brokers = %settings.brokers, "Processing.");
     let mut member = Member {
         group_id: args.group_id.clone(),
@@ -192,10 +193,9 @@ impl Member {
                 starts.insert((*topic, shard), *offset);
             }
             tracing::info!(shard, epoch = lease.epoch, resume = ?next, "Took over a shard.");
-            let mut processor =
-                Processor::new(engine, self.store.clone(), Some(self.hub.clone()))
-                    .with_lease(lease)
-                    .with_dead_letter_sink(self.dead_letters.clone());
+            let mut processor = Processor::new(engine, self.store.clone(), Some(self.hub.clone()))
+                .with_lease(lease)
+                .with_dead_letter_sink(self.dead_letters.clone());
             // Every topic of the shard holds the watermark back from the start: the
             // first records read may all come from one topic's backlog.
             for topic in Topic::ALL {
@@ -256,7 +256,12 @@ impl Member {
     /// Moves the watermark of shards with new input and writes what became final.
     async fn flush(&mut self) -> Result<()> {
         let now = now_ms();
-        let ids: Vec<u32> = self.shards.iter().filter(|(_, s)| s.unflushed).map(|(id, _)| *id).collect();
+        let ids: Vec<u32> = self
+            .shards
+            .iter()
+            .filter(|(_, s)| s.unflushed)
+            .map(|(id, _)| *id)
+            .collect();
         for id in ids {
             self.write(id, |p| Box::pin(p.flush(now))).await?;
             if let Some(shard) = self.shards.get_mut(&id) {
@@ -307,8 +312,9 @@ impl Member {
     where
         F: for<'a> FnOnce(
             &'a mut Processor,
-        )
-            -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>,
+        >,
     {
         let Some(shard) = self.shards.get_mut(&id) else {
             return Ok(());
@@ -331,7 +337,10 @@ impl Member {
             e.downcast_ref::<telemetra_store::Error>(),
             Some(telemetra_store::Error::Fenced { .. })
         ) {
-            tracing::warn!(shard = id, "Another processor took this shard over; letting it go.");
+            tracing::warn!(
+                shard = id,
+                "Another processor took this shard over; letting it go."
+            );
             if let Some(shard) = self.shards.remove(&id) {
                 self.count(&shard);
             }
@@ -392,9 +401,9 @@ impl DeadLetterSink for KafkaDeadLetters {
             ("source", letter.source.as_bytes()),
             ("position", position.as_bytes()),
         ];
-        if let Err(e) = self
-            .producer
-            .send(&self.topic, key.as_bytes(), &letter.rejected.raw, &headers)
+        if let Err(e) =
+            self.producer
+                .send(&self.topic, key.as_bytes(), &letter.rejected.raw, &headers)
         {
             tracing::error!(error = %e, "Could not send to the dead-letter topic (the record is in the dead_letters table).");
         }
@@ -402,7 +411,11 @@ impl DeadLetterSink for KafkaDeadLetters {
 }
 
 /// /health, /ready (a shard is held and PostgreSQL answers) and /metrics.
-async fn serve_metrics(addr: SocketAddr, store: Arc<SqlStore>, ready: Arc<AtomicBool>) -> Result<()> {
+async fn serve_metrics(
+    addr: SocketAddr,
+    store: Arc<SqlStore>,
+    ready: Arc<AtomicBool>,
+) -> Result<()> {
     use axum::http::StatusCode;
     use axum::routing::get;
     let app = axum::Router::new()
@@ -414,8 +427,17 @@ async fn serve_metrics(addr: SocketAddr, store: Arc<SqlStore>, ready: Arc<Atomic
                 async move {
                     let db = store.ping().await.is_ok();
                     let shards = ready.load(Ordering::Relaxed);
-                    let status = if db && shards { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-                    (status, axum::Json(serde_json::json!({ "postgres": db, "shards_assigned": shards })))
+                    let status = if db && shards {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::SERVICE_UNAVAILABLE
+                    };
+                    (
+                        status,
+                        axum::Json(
+                            serde_json::json!({ "postgres": db, "shards_assigned": shards }),
+                        ),
+                    )
                 }
             }),
         )

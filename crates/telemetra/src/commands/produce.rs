@@ -80,7 +80,11 @@ fn send_all(args: &ProduceArgs, settings: &KafkaSettings, stop: &AtomicBool) -> 
         }
     }
     producer.flush(Duration::from_secs(120))?;
-    tracing::info!(sent = progress.sent, acknowledged = producer.acked(), "Done.");
+    tracing::info!(
+        sent = progress.sent,
+        acknowledged = producer.acked(),
+        "Done."
+    );
     Ok(progress.sent)
 }
 
@@ -105,7 +109,7 @@ impl Progress {
 
     fn tick(&mut self, producer: &EventProducer) {
         self.sent += 1;
-        if self.sent % 1024 == 0 && self.last.elapsed() >= PROGRESS_EVERY {
+        if self.sent.is_multiple_of(1024) && self.last.elapsed() >= PROGRESS_EVERY {
             let rate = (self.sent - self.last_sent) as f64 / self.last.elapsed().as_secs_f64();
             tracing::info!(
                 sent = self.sent,
