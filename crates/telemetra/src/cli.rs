@@ -335,6 +335,16 @@ pub struct GeneratorArgs {
     /// Seed of the generator: the same seed gives the same events.
     #[arg(long, env = "TELEMETRA_SEED", default_value_t = 42)]
     pub seed: u64,
+    /// Largest delay of a synthetic event's timestamp behind its sending (disorder).
+    #[arg(long, env = "TELEMETRA_MAX_JITTER", default_value = "3s", value_parser = duration)]
+    pub max_jitter: Duration,
+}
+
+impl GeneratorArgs {
+    /// The jitter in milliseconds.
+    pub fn max_jitter_ms(&self) -> i64 {
+        i64::try_from(self.max_jitter.as_millis()).unwrap_or(i64::MAX)
+    }
 }
 
 /// Event-time semantics.

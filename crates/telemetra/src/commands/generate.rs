@@ -17,6 +17,7 @@ pub fn generate(args: GenerateArgs) -> Result<()> {
         channels: args.generator.channels as usize,
         rate: args.generator.rate,
         seed: args.generator.seed,
+        max_jitter_ms: args.generator.max_jitter_ms(),
         start,
         ..GenConfig::for_window(ms(args.window), ms(args.slide).max(1))
     };

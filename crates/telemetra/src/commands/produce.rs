@@ -60,6 +60,7 @@ fn send_all(args: &ProduceArgs, settings: &KafkaSettings, stop: &AtomicBool) -> 
                 channels: args.generator.channels as usize,
                 rate: args.generator.rate,
                 seed: args.generator.seed,
+                max_jitter_ms: args.generator.max_jitter_ms(),
                 start: Timestamp(now_ms()),
                 ..GenConfig::default()
             };

@@ -46,6 +46,7 @@ pub async fn run(args: RunArgs) -> Result<()> {
                 channels: args.generator.channels as usize,
                 rate: args.generator.rate,
                 seed: args.generator.seed,
+                max_jitter_ms: args.generator.max_jitter_ms(),
                 start: Timestamp(now_ms()),
                 ..GenConfig::for_window(engine_cfg.window_ms, engine_cfg.slide_ms)
             };
