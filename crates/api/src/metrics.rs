@@ -13,8 +13,8 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus::{
-    Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts,
-    Registry, TextEncoder,
+    Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 /// The registry behind `/metrics`.
@@ -131,6 +131,30 @@ pub static HTTP_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
     )
 });
 
+/// Records not yet read by this processor, by input topic (distributed mode).
+pub static CONSUMER_LAG: LazyLock<IntGaugeVec> = LazyLock::new(|| {
+    register(
+        IntGaugeVec::new(
+            Opts::new(
+                "telemetra_consumer_lag",
+                "Records in the assigned Kafka partitions not yet read, by topic.",
+            ),
+            &["topic"],
+        )
+        .expect("valid metric"),
+    )
+});
+/// Rejected records that could not be sent to the dead-letter topic.
+pub static DEAD_LETTER_SEND_FAILURES: LazyLock<IntCounter> = LazyLock::new(|| {
+    register(
+        IntCounter::new(
+            "telemetra_dead_letter_send_failures_total",
+            "Rejected records that could not be queued for the Kafka dead-letter topic.",
+        )
+        .expect("valid metric"),
+    )
+});
+
 /// Makes every metric exist from the start (at zero), so dashboards and alerts never
 /// see a missing series.
 pub fn init() {
@@ -141,6 +165,10 @@ pub fn init() {
     for topic in ["chat", "viewer", "transactions", "stream_meta", "file"] {
         EVENTS_RECEIVED.with_label_values(&[topic]);
     }
+    for topic in ["chat", "viewer", "transactions", "stream_meta"] {
+        CONSUMER_LAG.with_label_values(&[topic]);
+    }
+    LazyLock::force(&DEAD_LETTER_SEND_FAILURES);
     for reason in [
         "malformed_json",
         "invalid_utf8",

@@ -164,6 +164,8 @@ impl ConsumerContext for GroupContext {
 pub struct ShardConsumer {
     deliveries: mpsc::Receiver<Delivery>,
     commands: std_mpsc::Sender<Command>,
+    positions: Positions,
+    ends: Ends,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -208,8 +210,8 @@ impl ShardConsumer {
             consumer,
             topics: settings.topics.clone(),
             tx,
-            positions,
-            ends,
+            positions: positions.clone(),
+            ends: ends.clone(),
             stop_at_end,
             batch: batch.max(1),
         };
@@ -220,6 +222,8 @@ impl ShardConsumer {
         Ok(Self {
             deliveries,
             commands,
+            positions,
+            ends,
             thread: Some(thread),
         })
     }
@@ -227,6 +231,27 @@ impl ShardConsumer {
     /// The next delivery; `None` once the reader has stopped.
     pub async fn next(&mut self) -> Option<Delivery> {
         self.deliveries.recv().await
+    }
+
+    /// Records not yet read from the assigned partitions, per topic, as of the last
+    /// client statistics.
+    pub fn lag(&self) -> Vec<(Topic, i64)> {
+        let positions = self.positions.lock().expect("positions lock");
+        let ends = self.ends.lock().expect("ends lock");
+        Topic::ALL
+            .iter()
+            .map(|topic| {
+                let lag = positions
+                    .iter()
+                    .filter(|((t, _), _)| t == topic)
+                    .filter_map(|(tp, next)| {
+                        let (low, high) = ends.get(tp)?;
+                        Some((high - next.unwrap_or(*low).max(*low)).max(0))
+                    })
+                    .sum();
+                (*topic, lag)
+            })
+            .collect()
     }
 
     /// Commits these next-offsets to the group (asynchronously, for lag monitoring

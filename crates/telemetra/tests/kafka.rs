@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use telemetra_store::SqlStore;
 
-use crate::util::{assert_same_tables, dump_store, kafka_broker, run_ok, Proc, TestDb};
+use crate::util::{
+    assert_same_tables, dump_store, free_port, get_json, kafka_broker, run_ok, Proc, TestDb,
+};
 
 /// Invalid input mixed into the test files: each must reach the dead-letter path.
 const BAD_LINES: &[&str] = &[
@@ -240,11 +242,29 @@ async fn kill_9_at_any_point_loses_nothing_and_counts_nothing_twice() {
     let total = (60_000 + BAD_LINES.len()) as i64;
     let mut kills = 0;
     for (i, fraction) in [0.15, 0.45, 0.75].into_iter().enumerate() {
-        let p = d.process(&[], &format!("process-{i}"));
+        let metrics = format!("127.0.0.1:{}", free_port());
+        let p = d.process(&["--metrics-listen", &metrics], &format!("process-{i}"));
         let deadline = Instant::now() + Duration::from_secs(90);
         while (d.checkpointed().await as f64) < fraction * total as f64 {
             assert!(Instant::now() < deadline, "no progress:\n{}", p.log());
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if i == 0 {
+            // The processor's own endpoints, while it works.
+            let ready = get_json(&format!("http://{metrics}/ready"), 200).await;
+            assert_eq!(ready["postgres"], true);
+            let text = reqwest::get(format!("http://{metrics}/metrics"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                text.contains("telemetra_consumer_lag{topic=\"chat\"}"),
+                "{text}"
+            );
+            assert!(!text.contains("telemetra_events_received_total{topic=\"chat\"} 0"));
+            crate::run::assert_promtool_accepts(&text);
         }
         p.kill();
         kills += 1;

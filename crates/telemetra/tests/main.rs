@@ -12,5 +12,7 @@ mod distributed;
 mod kafka;
 // `telemetra sentiment`: scores from arguments and standard input.
 mod sentiment;
+// The deployment files (Compose, Kubernetes, Dockerfile), checked offline.
+mod deploy;
 // Shared helpers.
 mod util;

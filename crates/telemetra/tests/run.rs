@@ -341,6 +341,7 @@ async fn prometheus_metrics_count_what_happened_with_bounded_labels() {
                 let v = line.rsplit(' ').next().unwrap();
                 assert!(v.parse::<f64>().is_ok(), "bad sample line: {line}");
             }
+            assert_promtool_accepts(&text);
             break;
         }
         assert!(Instant::now() < deadline, "metrics did not move:\n{text}");
@@ -484,4 +485,30 @@ async fn grafana_dashboard_queries_only_exported_metrics() {
             "the dashboard queries {name}, which /metrics does not export: {exported:?}"
         );
     }
+}
+
+/// `promtool check metrics` (Debian's `prometheus` package; `.ci/run` installs it)
+/// validates the exposition format and Prometheus' naming conventions.
+pub fn assert_promtool_accepts(text: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool (apt-get install prometheus) is needed to check /metrics");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool refused the exposition:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

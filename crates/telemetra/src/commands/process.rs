@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use telemetra_api::metrics;
 use telemetra_engine::{Engine, EngineConfig};
 use telemetra_kafka::{Delivery, EventProducer, KafkaSettings, ShardConsumer, StartOffsets};
 use telemetra_live::{LiveHub, RedisHub};
@@ -274,6 +275,11 @@ impl Member {
     /// The once-a-second beat: running values, and checkpoints that are due.
     async fn tick(&mut self, consumer: &ShardConsumer) -> Result<()> {
         let now = now_ms();
+        for (topic, lag) in consumer.lag() {
+            metrics::CONSUMER_LAG
+                .with_label_values(&[topic.label()])
+                .set(lag);
+        }
         let ids: Vec<u32> = self.shards.keys().copied().collect();
         for id in ids {
             self.write(id, |p| Box::pin(p.tick(now))).await?;
@@ -405,6 +411,7 @@ impl DeadLetterSink for KafkaDeadLetters {
             self.producer
                 .send(&self.topic, key.as_bytes(), &letter.rejected.raw, &headers)
         {
+            metrics::DEAD_LETTER_SEND_FAILURES.inc();
             tracing::error!(error = %e, "Could not send to the dead-letter topic (the record is in the dead_letters table).");
         }
     }
@@ -418,6 +425,7 @@ async fn serve_metrics(
 ) -> Result<()> {
     use axum::http::StatusCode;
     use axum::routing::get;
+    metrics::init();
     let app = axum::Router::new()
         .route("/health", get(|| async { "ok" }))
         .route(
