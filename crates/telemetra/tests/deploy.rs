@@ -118,8 +118,8 @@ fn the_compose_stack_is_consistent() {
         }
         for volume in str_list(&service["volumes"]) {
             let source = volume.split(':').next().unwrap();
-            if source.starts_with("./") {
-                let path = format!("{}/deploy/{}", root(), &source[2..]);
+            if let Some(relative) = source.strip_prefix("./") {
+                let path = format!("{}/deploy/{relative}", root());
                 assert!(
                     std::path::Path::new(&path).exists(),
                     "{name}: {source} missing"
