@@ -12,11 +12,38 @@ use crate::util::{
     assert_same_tables, dump_store, free_port, get_json, kafka_broker, run_ok, Proc, TestDb,
 };
 
-/// Invalid input mixed into the test files: each must reach the dead-letter path.
-const BAD_LINES: &[&str] = &[
-    r#"{"message_id": "m-bad-1", "channel": "x", "username": "u", "message": "hi""#,
-    r#"{"message_id": "m-bad-2", "channel": "NOT A CHANNEL", "username": "u", "message": "hi", "timestamp": "2025-10-16T10:00:01Z"}"#,
-    r#"{"transaction_id": "t-bad-1", "channel": "somebody", "transaction_type": "donation", "amount": -5, "timestamp": "2025-10-16T10:00:02Z"}"#,
+/// Invalid input mixed into the test files, one of each kind of fault: each must reach
+/// the dead-letter path, for the same reason in both modes.
+const BAD_LINES: &[&[u8]] = &[
+    br#"{"message_id": "m-bad-1", "channel": "x", "username": "u", "message": "hi""#,
+    b"\xff\xfe\x00{\"not\": \"utf-8\"}",
+    br#"{"type":"chat","message_id":"m-bad-2","channel":"pixelqueen"}"#,
+    br#"{"message_id": "m-bad-3", "channel": "NOT A CHANNEL", "username": "u", "message": "hi", "timestamp": "2025-10-16T10:00:01Z"}"#,
+    br#"{"transaction_id": "t-bad-1", "channel": "somebody", "transaction_type": "donation", "amount": -5, "timestamp": "2025-10-16T10:00:02Z"}"#,
+    br#"{"type":"transaction","transaction_id":"t-bad-2","channel":"pixelqueen","transaction_type":"refund","amount":1,"timestamp":"2025-10-16T10:00:01Z"}"#,
+    br#"{"type":"viewer","event_id":"v-bad-1","channel":"pixelqueen","viewer_count":"many","timestamp":"2025-10-16T10:00:01Z"}"#,
+    br#"{"type":"chat","message_id":"m-bad-4","channel":"pixelqueen","username":"u","message":"hi","timestamp":"yesterday"}"#,
+    br#"{"type":"poll","channel":"pixelqueen"}"#,
+    br#"{"type":"chat","message_id":"m-bad-5","channel":"pixelqueen","username":"u","message":"hi","timestamp":"2999-01-01T00:00:00Z"}"#,
+];
+
+/// An oversize event (over the 64 KiB limit), built at run time.
+fn oversize_line() -> Vec<u8> {
+    format!(
+        r#"{{"type":"chat","message_id":"m-big","channel":"pixelqueen","username":"u","message":"{}","timestamp":"2025-10-16T10:00:01Z"}}"#,
+        "a".repeat(70_000)
+    )
+    .into_bytes()
+}
+
+/// Rejected input expected per reason.
+const EXPECTED_REASONS: &[(&str, usize)] = &[
+    ("future_timestamp", 1),
+    ("invalid_utf8", 1),
+    ("malformed_json", 1),
+    ("oversize", 1),
+    ("schema_violation", 6),
+    ("unknown_kind", 1),
 ];
 
 /// One isolated distributed deployment: its own topics, consumer group, database
@@ -171,12 +198,16 @@ async fn input_and_reference(dir: &Path, events: u64) -> (PathBuf, Vec<(String, 
         "--out",
         file.to_str().unwrap(),
     ]);
-    let mut text = std::fs::read_to_string(&file).unwrap();
-    for line in BAD_LINES {
-        text.push_str(line);
-        text.push('\n');
+    let mut bytes = std::fs::read(&file).unwrap();
+    for line in BAD_LINES
+        .iter()
+        .copied()
+        .chain([oversize_line().as_slice()])
+    {
+        bytes.extend_from_slice(line);
+        bytes.push(b'\n');
     }
-    std::fs::write(&file, text).unwrap();
+    std::fs::write(&file, bytes).unwrap();
     let data = dir.join("reference");
     run_ok(&[
         "replay",
@@ -209,27 +240,31 @@ async fn produce_then_process_stores_exactly_what_replay_stores() {
         rows(&reference, "windows"),
         rows(&reference, "moments")
     );
-    assert_eq!(rows(&reference, "dead_letters"), BAD_LINES.len());
+    assert_eq!(rows(&reference, "dead_letters"), BAD_LINES.len() + 1);
 
     let d = Deployment::new("e2e").await;
     let out = d.produce(&file, 4);
     assert!(
-        out.contains(&format!("produced {} events", 30_000 + BAD_LINES.len())),
+        out.contains(&format!("produced {} events", 30_000 + BAD_LINES.len() + 1)),
         "{out}"
     );
     d.drain("process").await;
     assert_same_tables(&reference, &d.dump().await);
 
     // Rejected input also went to the dead-letter topic, with its reason.
-    let letters = read_topic(&format!("{}.dlq", d.name), BAD_LINES.len()).await;
-    let mut reasons: Vec<String> = letters.iter().map(|(reason, _)| reason.clone()).collect();
-    reasons.sort();
+    let letters = read_topic(&format!("{}.dlq", d.name), BAD_LINES.len() + 1).await;
+    let mut reasons = std::collections::BTreeMap::new();
+    for (reason, _) in &letters {
+        *reasons.entry(reason.as_str()).or_insert(0) += 1;
+    }
     assert_eq!(
-        reasons,
-        ["malformed_json", "schema_violation", "schema_violation"],
+        reasons.into_iter().collect::<Vec<_>>(),
+        EXPECTED_REASONS,
         "{letters:?}"
     );
-    assert!(letters.iter().any(|(_, raw)| raw == BAD_LINES[0]));
+    assert!(letters
+        .iter()
+        .any(|(_, raw)| raw.as_bytes() == BAD_LINES[0]));
     d.finish().await;
 }
 
@@ -239,7 +274,7 @@ async fn kill_9_at_any_point_loses_nothing_and_counts_nothing_twice() {
     let (file, reference) = input_and_reference(dir.path(), 60_000).await;
     let d = Deployment::new("crash").await;
     d.produce(&file, 4);
-    let total = (60_000 + BAD_LINES.len()) as i64;
+    let total = (60_000 + BAD_LINES.len() + 1) as i64;
     let mut kills = 0;
     for (i, fraction) in [0.15, 0.45, 0.75].into_iter().enumerate() {
         let metrics = format!("127.0.0.1:{}", free_port());
@@ -283,7 +318,7 @@ async fn kill_9_at_any_point_loses_nothing_and_counts_nothing_twice() {
 async fn processors_joining_and_leaving_the_group_give_the_same_tables_as_one() {
     let dir = tempfile::tempdir().unwrap();
     let (file, reference) = input_and_reference(dir.path(), 60_000).await;
-    let total = (60_000 + BAD_LINES.len()) as i64;
+    let total = (60_000 + BAD_LINES.len() + 1) as i64;
     let d = Deployment::new("scale").await;
     d.produce(&file, 6);
     let a = d.process(&[], "process-a");

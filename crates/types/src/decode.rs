@@ -32,6 +32,9 @@ pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
         if let Err(bad) = check_utf8(Some(topic), raw) {
             return bad;
         }
+        if let Some(unknown) = unknown_type(topic, raw) {
+            return unknown;
+        }
         let reason = match e.classify() {
             serde_json::error::Category::Data => RejectReason::SchemaViolation,
             _ => RejectReason::MalformedJson,
@@ -42,6 +45,9 @@ pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
         match parse_value(Some(topic), raw)?.get("type") {
             None => {}
             Some(Value::String(t)) if t == kind.as_str() => {}
+            Some(Value::String(t)) if EventKind::parse(t).is_none() => {
+                return Err(unknown_kind(t, Some(topic), raw));
+            }
             Some(other) => {
                 return Err(Rejected::new(
                     RejectReason::SchemaViolation,
@@ -62,14 +68,7 @@ pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
 pub fn decode_line(raw: &[u8]) -> Result<Event, Rejected> {
     let value = parse_value(None, raw)?;
     let kind = match value.get("type") {
-        Some(Value::String(t)) => EventKind::parse(t).ok_or_else(|| {
-            Rejected::new(
-                RejectReason::UnknownKind,
-                format!("unknown event type {t:?}"),
-                None,
-                raw,
-            )
-        })?,
+        Some(Value::String(t)) => EventKind::parse(t).ok_or_else(|| unknown_kind(t, None, raw))?,
         Some(other) => {
             return Err(Rejected::new(
                 RejectReason::SchemaViolation,
@@ -88,6 +87,41 @@ pub fn decode_line(raw: &[u8]) -> Result<Event, Rejected> {
         })?,
     };
     decode_value(kind, value, Some(kind.topic()), raw)
+}
+
+/// The kind of a raw event as a file line tells it (its `type` field, or the field
+/// only that kind has), without validating the rest: where a producer sends a line,
+/// so that an invalid event is rejected on its own kind's topic for the same reason
+/// as in a file.
+pub fn peek_kind(raw: &[u8]) -> Option<EventKind> {
+    let value: Value = serde_json::from_slice(raw).ok()?;
+    match value.get("type") {
+        Some(Value::String(t)) => EventKind::parse(t),
+        Some(_) => None,
+        None => infer_kind(&value),
+    }
+}
+
+fn unknown_kind(t: &str, topic: Option<Topic>, raw: &[u8]) -> Rejected {
+    Rejected::new(
+        RejectReason::UnknownKind,
+        format!("unknown event type {t:?}"),
+        topic,
+        raw,
+    )
+}
+
+/// A message on a topic whose `type` names no known kind (only looked for when the
+/// message failed to decode, and its bytes mention a `type`).
+fn unknown_type(topic: Topic, raw: &[u8]) -> Option<Rejected> {
+    memchr::memmem::find(raw, b"\"type\"")?;
+    let value: Value = serde_json::from_slice(raw).ok()?;
+    match value.get("type") {
+        Some(Value::String(t)) if EventKind::parse(t).is_none() => {
+            Some(unknown_kind(t, Some(topic), raw))
+        }
+        _ => None,
+    }
 }
 
 /// The channel of a raw event, if it has a string `channel` field, found without

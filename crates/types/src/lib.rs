@@ -16,7 +16,7 @@ mod time;
 mod topic;
 
 pub use channel::{ChannelId, InvalidChannel};
-pub use decode::{decode_event, decode_line, peek_channel, MAX_EVENT_BYTES};
+pub use decode::{decode_event, decode_line, peek_channel, peek_kind, MAX_EVENT_BYTES};
 pub use event::{
     ChatMessage, Event, EventKind, StreamEventType, StreamMeta, Transaction, TransactionType,
     ViewerCount,

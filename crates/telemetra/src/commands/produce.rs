@@ -3,7 +3,8 @@
 //! Every message is keyed by its channel, so a channel's events stay in order in one
 //! partition number of each topic. A file is sent as fast as Kafka takes it; the
 //! generator plays in real time at `--rate`. Lines that are not valid events are sent
-//! to the chat topic as they are: the processor dead-letters them with the reason.
+//! to the topic of the kind they claim (the chat topic when they claim none) as they are:
+//! the processor dead-letters them for the same reason `replay` would.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use telemetra_gen::{GenConfig, Generator};
 use telemetra_kafka::{ensure_topics, EventProducer, KafkaSettings};
-use telemetra_types::{decode_line, now_ms, peek_channel, Timestamp, Topic};
+use telemetra_types::{decode_line, now_ms, peek_channel, peek_kind, Timestamp, Topic};
 
 use crate::cli::ProduceArgs;
 use crate::input::{next_line, open_lines};
@@ -49,7 +50,10 @@ fn send_all(args: &ProduceArgs, settings: &KafkaSettings, stop: &AtomicBool) -> 
                 && !stop.load(Ordering::Relaxed)
                 && next_line(lines.as_mut(), &mut line, &mut line_no)?
             {
-                let topic = decode_line(&line).map_or(Topic::Chat, |e| e.kind().topic());
+                let topic = match decode_line(&line) {
+                    Ok(event) => event.kind().topic(),
+                    Err(_) => peek_kind(&line).map_or(Topic::Chat, |k| k.topic()),
+                };
                 let key = peek_channel(&line).unwrap_or_default();
                 producer.send(settings.topics.name(topic), key.as_bytes(), &line, &[])?;
                 progress.tick(&producer);
