@@ -303,6 +303,27 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_type_is_the_same_rejection_on_a_topic_as_in_a_file() {
+        let raw = br#"{"type":"poll","channel":"pixelqueen"}"#;
+        assert_eq!(
+            decode_line(raw).unwrap_err().reason,
+            RejectReason::UnknownKind
+        );
+        for topic in Topic::ALL {
+            assert_eq!(
+                decode_event(topic, raw).unwrap_err().reason,
+                RejectReason::UnknownKind
+            );
+        }
+        assert_eq!(peek_kind(raw), None);
+        assert_eq!(
+            peek_kind(br#"{"transaction_id":"t","amount":-1}"#),
+            Some(EventKind::Transaction)
+        );
+        assert_eq!(peek_kind(b"{broken"), None);
+    }
+
+    #[test]
     fn oversize_is_rejected_before_parsing() {
         let raw = vec![b' '; MAX_EVENT_BYTES + 1];
         assert_eq!(
