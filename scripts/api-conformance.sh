@@ -19,7 +19,7 @@ if [[ ! -x "$venv/bin/st" ]]; then
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
-"$bin" run --listen "127.0.0.1:$port" --data-dir "$data" --window 10s --slide 2s >"$data/server.log" 2>&1 &
+"$bin" run --listen "127.0.0.1:$port" --data-dir "$data" --window 10s --slide 2s --rate-limit 0 >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do

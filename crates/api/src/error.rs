@@ -22,6 +22,8 @@ pub enum ApiError {
     Unauthorized,
     /// A limit is reached (e.g. live connections); try again later.
     Busy(String),
+    /// This client made too many requests; `Retry-After` says when to come back.
+    TooManyRequests,
     /// A dependency (the store) failed. The detail is logged, never sent: it may
     /// reveal internals.
     Internal(telemetra_store::Error),
@@ -43,6 +45,12 @@ impl IntoResponse for ApiError {
                 "a valid API token is required: send `Authorization: Bearer <token>`".to_owned(),
             ),
             ApiError::Busy(m) => (StatusCode::SERVICE_UNAVAILABLE, m),
+            ApiError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many requests from this address; slow down and retry after the \
+                 `Retry-After` seconds"
+                    .to_owned(),
+            ),
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, source = ?std::error::Error::source(&e), "Request failed in the store.");
                 let status = if e.is_retryable() {

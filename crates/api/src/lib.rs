@@ -60,6 +60,8 @@ pub struct AppState {
     pub security: SecurityConfig,
     /// Bounds concurrent live connections.
     pub websockets: Arc<tokio::sync::Semaphore>,
+    /// Per-client request budget, when limited.
+    pub limiter: Option<Arc<security::ClientLimiter>>,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, hub: Arc<dyn LiveHub>, security: SecurityConfig) -> Self {
         let websockets = Arc::new(tokio::sync::Semaphore::new(security.max_websockets.max(1)));
         Self {
+            limiter: security::client_limiter(&security),
             store,
             hub,
             security,
@@ -94,6 +97,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::require_token,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::rate_limit,
         ))
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(

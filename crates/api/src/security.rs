@@ -1,6 +1,10 @@
 //! Access control and hardening: the optional bearer token, CORS, security headers.
 
-use axum::extract::{Request, State};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -20,6 +24,51 @@ pub struct SecurityConfig {
     pub cors_origins: Vec<String>,
     /// Most live WebSocket connections at once; more are refused with 503.
     pub max_websockets: usize,
+    /// Requests per second each client address may make to `/api` and `/ws`, with
+    /// bursts of twice that; 0 turns the limit off.
+    pub rate_limit_per_second: u32,
+}
+
+/// The per-client request budget: one GCRA state per client address.
+pub type ClientLimiter = governor::DefaultKeyedRateLimiter<IpAddr>;
+
+/// The limiter for `config`, if it limits anything.
+pub fn client_limiter(config: &SecurityConfig) -> Option<Arc<ClientLimiter>> {
+    let rate = NonZeroU32::new(config.rate_limit_per_second)?;
+    let burst = rate.saturating_mul(NonZeroU32::new(2).expect("non-zero"));
+    let quota = governor::Quota::per_second(rate).allow_burst(burst);
+    Some(Arc::new(governor::RateLimiter::keyed(quota)))
+}
+
+/// Answers 429 with `Retry-After` to a client over its budget on `/api` or `/ws`.
+/// Dashboard files, health checks and metrics are not limited.
+pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (Some(limiter), Some(ConnectInfo(peer))) = (
+        state.limiter.as_deref(),
+        request.extensions().get::<ConnectInfo<SocketAddr>>(),
+    ) else {
+        return next.run(request).await;
+    };
+    let path = request.uri().path();
+    if !(path.starts_with("/api/") || path.starts_with("/ws/")) {
+        return next.run(request).await;
+    }
+    if let Err(not_until) = limiter.check_key(&peer.ip()) {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(
+            &governor::clock::DefaultClock::default(),
+        ));
+        let mut response = ApiError::TooManyRequests.into_response();
+        let seconds = wait.as_secs() + 1;
+        if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
+    }
+    // Forget clients that have been quiet long enough to have a full budget again.
+    if limiter.len() > 10_000 {
+        limiter.retain_recent();
+    }
+    next.run(request).await
 }
 
 /// Rejects requests to protected paths that lack the configured token.

@@ -83,6 +83,10 @@ pub struct HttpArgs {
     /// Most live WebSocket connections at once.
     #[arg(long, env = "TELEMETRA_MAX_WEBSOCKETS", default_value_t = 10_000)]
     pub max_websockets: usize,
+    /// Requests per second each client address may make to /api and /ws (bursts of
+    /// twice that); 0: no limit.
+    #[arg(long, env = "TELEMETRA_RATE_LIMIT", default_value_t = 50)]
+    pub rate_limit: u32,
 }
 
 impl HttpArgs {
@@ -92,6 +96,7 @@ impl HttpArgs {
             api_token: self.api_token.clone().filter(|t| !t.is_empty()),
             cors_origins: self.cors_origins.clone(),
             max_websockets: self.max_websockets,
+            rate_limit_per_second: self.rate_limit,
         }
     }
 }

@@ -512,3 +512,54 @@ pub fn assert_promtool_accepts(text: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn a_client_over_its_request_budget_gets_429_and_others_do_not_notice() {
+    let server = Server::start(&["--rate-limit", "5"]).await;
+    let client = reqwest::Client::new();
+    let mut limited = None;
+    for _ in 0..40 {
+        let r = client
+            .get(server.url("/api/v1/streams"))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 429 {
+            limited = Some(r);
+            break;
+        }
+        assert_eq!(r.status(), 200);
+    }
+    let r = limited.expect("40 requests at once exceed 5/s with a burst of 10");
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry), "retry after {retry} s");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["error"]
+        .as_str()
+        .unwrap()
+        .contains("too many requests"));
+    // Health checks and the dashboard are not limited.
+    for _ in 0..20 {
+        assert_eq!(
+            client
+                .get(server.url("/health"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    // The budget refills.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let r = client
+        .get(server.url("/api/v1/streams"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
