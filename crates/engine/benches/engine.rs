@@ -91,7 +91,7 @@ fn finalization(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("windows");
     group.sample_size(10);
-    group.bench_function("advance: finalize 50k events' windows", |b| {
+    group.bench_function("advance finalizes the windows of 50k events", |b| {
         b.iter_batched(
             || {
                 let mut engine = Engine::new(EngineConfig::default()).unwrap();
