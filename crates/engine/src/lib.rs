@@ -22,6 +22,8 @@ mod watermark;
 mod window;
 
 #[cfg(test)]
+mod interleaving;
+#[cfg(test)]
 mod reference;
 #[cfg(test)]
 mod tests;
