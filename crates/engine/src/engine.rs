@@ -195,6 +195,12 @@ impl Engine {
             ch.stream_dirty = true;
         }
 
+        // Lifecycle events carry no window aggregate: a pane for one alone would make
+        // windows with nothing in them, and zeros in the channel's chat baseline.
+        if matches!(event, Event::StreamMeta(_)) {
+            self.stats.applied += 1;
+            return Verdict::Applied;
+        }
         let pane = self.spec.pane_of(t);
         let late = self.watermark.current().is_some_and(|wm| t < wm);
         if late {
