@@ -20,6 +20,11 @@ pub struct EngineConfig {
     /// With [`LatePolicy::Correct`], how far behind the watermark an event may be and
     /// still correct its final windows; older ones are dropped.
     pub correction_horizon_ms: i64,
+    /// A channel with no open window and no event for this long (in event time,
+    /// behind the watermark) is forgotten: its results are stored, and keeping its
+    /// baseline for ever would grow memory with every channel ever seen. It starts
+    /// afresh if it comes back.
+    pub channel_idle_evict_ms: i64,
     /// Moment detection.
     pub moments: MomentConfig,
 }
@@ -58,6 +63,7 @@ impl Default for EngineConfig {
             max_skew_ms: 300_000,
             late_policy: LatePolicy::Correct,
             correction_horizon_ms: 600_000,
+            channel_idle_evict_ms: 3_600_000,
             moments: MomentConfig::default(),
         }
     }
@@ -127,6 +133,7 @@ impl EngineConfig {
             ("idle timeout", self.idle_timeout_ms),
             ("maximum skew", self.max_skew_ms),
             ("correction horizon", self.correction_horizon_ms),
+            ("channel eviction delay", self.channel_idle_evict_ms),
         ] {
             if value < 0 {
                 return Err(ConfigError::Negative { name, value });

@@ -264,7 +264,22 @@ impl Engine {
         if let Some(wm) = self.watermark.update(now_ms) {
             let last = self.spec.last_final_start(wm);
             self.finalize_through(|_| Some(last), Some(wm));
+            self.evict_idle_channels(wm);
         }
+    }
+
+    /// Forgets channels whose every window is final and released and that have been
+    /// silent for the eviction delay. Their state was emitted when it last changed.
+    fn evict_idle_channels(&mut self, wm: i64) {
+        let before = wm.saturating_sub(self.cfg.channel_idle_evict_ms);
+        self.channels.retain(|_, ch| {
+            !(ch.panes.is_empty() && !ch.stream_dirty && ch.stream.last_seen.0 < before)
+        });
+    }
+
+    /// Channels whose state the engine holds.
+    pub fn channels(&self) -> usize {
+        self.channels.len()
     }
 
     /// End of input: every window becomes final, and every channel's state is emitted.

@@ -520,3 +520,28 @@ fn a_snapshot_is_refused_by_an_engine_with_another_window_shape() {
     );
     assert!(Engine::restore(EngineConfig::default(), b"\x07garbage", NOW).is_err());
 }
+
+#[test]
+fn a_channel_silent_for_the_eviction_delay_is_forgotten_and_starts_afresh() {
+    let mut e = Engine::new(EngineConfig {
+        channel_idle_evict_ms: 600_000,
+        correction_horizon_ms: 60_000,
+        ..EngineConfig::default()
+    })
+    .unwrap();
+    e.process(0, &chat("quiet", "u1", 60_000, &[]), NOW);
+    for t in (60_000..=2_000_000).step_by(5_000) {
+        e.process(0, &chat("busy", "u2", t, &[]), NOW);
+        e.advance(NOW);
+        // The once-a-second beat that emits changed channel states.
+        e.emit_running();
+    }
+    assert_eq!(e.channels(), 1, "only the busy channel is kept");
+    let out = e.drain();
+    assert!(final_windows(&out)
+        .iter()
+        .any(|w| w.stream_id.as_str() == "quiet"));
+    // It comes back: counted from scratch, as a new channel.
+    e.process(0, &chat("quiet", "u1", 2_000_000, &[]), NOW);
+    assert_eq!(e.channels(), 2);
+}

@@ -403,7 +403,8 @@ impl Store for SqlStore {
         let upsert_stream = self.sql(
             "INSERT INTO streams (stream_id, title, category, is_live, started_at, ended_at, last_seen) \
              VALUES ($1, $2, $3, $4, $5{ts}, $6{ts}, $7{ts}) \
-             ON CONFLICT (stream_id) DO UPDATE SET title = excluded.title, category = excluded.category, \
+             ON CONFLICT (stream_id) DO UPDATE SET title = coalesce(excluded.title, streams.title), \
+             category = coalesce(excluded.category, streams.category), \
              is_live = excluded.is_live, started_at = excluded.started_at, ended_at = excluded.ended_at, \
              last_seen = {greatest}(streams.last_seen, excluded.last_seen)",
         );

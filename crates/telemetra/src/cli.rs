@@ -377,6 +377,10 @@ pub struct EngineArgs {
     /// How far behind the watermark a late event may still correct final windows.
     #[arg(long, env = "TELEMETRA_CORRECTION_HORIZON", default_value = "10m", value_parser = duration)]
     pub correction_horizon: Duration,
+    /// Forget a channel's in-memory state (moment baseline) once it has been silent
+    /// this long in event time; its results stay stored.
+    #[arg(long, env = "TELEMETRA_FORGET_IDLE_CHANNELS", default_value = "1h", value_parser = duration)]
+    pub forget_idle_channels: Duration,
     /// Partitions of the in-process bus (each has its own watermark).
     #[arg(long, env = "TELEMETRA_PARTITIONS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub partitions: u32,
@@ -397,6 +401,7 @@ impl EngineArgs {
             max_skew_ms: ms(self.max_skew),
             late_policy: self.late_policy,
             correction_horizon_ms: ms(self.correction_horizon),
+            channel_idle_evict_ms: ms(self.forget_idle_channels),
             moments: MomentConfig {
                 z_threshold: self.z_threshold,
                 ..MomentConfig::default()
