@@ -94,6 +94,11 @@ impl Deployment {
 
     /// A processor of this deployment's group, writing to `postgres`.
     fn process_with(&self, postgres: &str, extra: &[&str], log: &str) -> Proc {
+        self.process_via(postgres, "redis://127.0.0.1:6379", extra, log)
+    }
+
+    /// A processor of this deployment's group, writing to `postgres` and `redis`.
+    fn process_via(&self, postgres: &str, redis: &str, extra: &[&str], log: &str) -> Proc {
         let mut args = vec!["process".to_owned()];
         args.extend(self.kafka_args());
         args.extend(
@@ -103,7 +108,7 @@ impl Deployment {
                 "--postgres",
                 postgres,
                 "--redis",
-                "redis://127.0.0.1:6379",
+                redis,
                 "--redis-prefix",
                 &format!("{}:", self.name),
                 "--checkpoint-interval",
@@ -372,6 +377,20 @@ async fn a_database_outage_stalls_processing_and_loses_nothing() {
     );
     assert!(p.log().contains("retrying"), "{}", p.log());
     proxy.set_up(true);
+    p.wait_success(Duration::from_secs(120)).await;
+    assert_same_tables(&reference, &d.dump().await);
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn without_redis_live_updates_stop_but_results_are_all_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, reference) = input_and_reference(dir.path(), 20_000).await;
+    let d = Deployment::new("no-redis").await;
+    d.produce(&file, 4);
+    // Nothing listens there: every connection attempt is refused.
+    let nowhere = format!("redis://127.0.0.1:{}", free_port());
+    let p = d.process_via(&d.db.url.clone(), &nowhere, &["--stop-at-end"], "process");
     p.wait_success(Duration::from_secs(120)).await;
     assert_same_tables(&reference, &d.dump().await);
     d.finish().await;
