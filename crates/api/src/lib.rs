@@ -9,7 +9,8 @@ mod error;
 mod health;
 pub mod metrics;
 pub mod openapi;
-mod query;
+/// Parsing of path and query parameters; public so it can be fuzzed on its own.
+pub mod query;
 mod security;
 mod streams;
 mod ws;

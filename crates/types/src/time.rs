@@ -19,12 +19,26 @@ impl Timestamp {
         self.0
     }
 
+    /// Earliest instant RFC 3339 can write in UTC: `0000-01-01T00:00:00.000Z`.
+    pub const MIN: Timestamp = Timestamp(-62_167_219_200_000);
+    /// Latest instant RFC 3339 can write in UTC: `9999-12-31T23:59:59.999Z`.
+    pub const MAX: Timestamp = Timestamp(253_402_300_799_999);
+
     /// Parses an RFC 3339 timestamp with any offset.
+    ///
+    /// Instants outside [`Timestamp::MIN`]..=[`Timestamp::MAX`] (reachable with an
+    /// offset, e.g. `0000-01-01T00:00:00+01:00`) are rejected as out of range: their
+    /// UTC year has no four-digit form, so [`Timestamp::to_rfc3339`] could not write
+    /// them back as something this function accepts.
     pub fn parse(s: &str) -> Result<Self, chrono::ParseError> {
         if let Some(t) = parse_utc_millis(s.as_bytes()) {
             return Ok(Self(t));
         }
-        Ok(Self(DateTime::parse_from_rfc3339(s)?.timestamp_millis()))
+        let t = Self(DateTime::parse_from_rfc3339(s)?.timestamp_millis());
+        if !(Self::MIN..=Self::MAX).contains(&t) {
+            return Err(out_of_range());
+        }
+        Ok(t)
     }
 
     /// Formats as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
@@ -125,6 +139,15 @@ fn parse_utc_millis(b: &[u8]) -> Option<i64> {
     Some(((days * 24 + h) * 60 + mi) * 60_000 + s * 1_000 + ms)
 }
 
+/// chrono's "input is out of range" error. chrono has no public constructor for its
+/// errors, so take the one it returns for an impossible date.
+fn out_of_range() -> chrono::ParseError {
+    match DateTime::parse_from_rfc3339("2001-02-29T00:00:00Z") {
+        Err(e) => e,
+        Ok(_) => unreachable!("2001 is not a leap year"),
+    }
+}
+
 /// The wall clock in milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
@@ -163,6 +186,36 @@ mod tests {
         ] {
             assert_eq!(parse_utc_millis(odd.as_bytes()), None, "{odd}");
         }
+    }
+
+    #[test]
+    fn bounds_are_the_four_digit_years() {
+        let min = Timestamp::parse("0000-01-01T00:00:00.000Z").unwrap();
+        let max = Timestamp::parse("9999-12-31T23:59:59.999Z").unwrap();
+        assert_eq!((min, max), (Timestamp::MIN, Timestamp::MAX));
+        assert_eq!(min.to_rfc3339(), "0000-01-01T00:00:00.000Z");
+        assert_eq!(max.to_rfc3339(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(
+            out_of_range().kind(),
+            chrono::format::ParseErrorKind::OutOfRange
+        );
+    }
+
+    /// Found by the `timestamp` fuzz target: an offset moved the instant into year -1,
+    /// which formatted as `-0001-12-31T00:01:00.000Z` and did not parse back.
+    #[test]
+    fn offsets_cannot_leave_the_four_digit_years() {
+        for s in [
+            "0000-01-01T00:00:00+23:59",
+            "0000-01-01T00:00:00.000+00:01",
+            "9999-12-31T23:59:59-00:01",
+            "9999-12-31T23:59:60.999Z",
+        ] {
+            let e = Timestamp::parse(s).unwrap_err();
+            assert_eq!(e.kind(), chrono::format::ParseErrorKind::OutOfRange, "{s}");
+        }
+        let t = Timestamp::parse("0000-01-01T00:00:00-23:59").unwrap();
+        assert_eq!(Timestamp::parse(&t.to_rfc3339()), Ok(t));
     }
 
     #[test]
