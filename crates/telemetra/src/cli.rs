@@ -350,6 +350,22 @@ impl GeneratorArgs {
     pub fn max_jitter_ms(&self) -> i64 {
         i64::try_from(self.max_jitter.as_millis()).unwrap_or(i64::MAX)
     }
+
+    /// Generator settings from these options over `base`, starting at `start`.
+    pub fn config(
+        &self,
+        start: telemetra_types::Timestamp,
+        base: telemetra_gen::GenConfig,
+    ) -> telemetra_gen::GenConfig {
+        telemetra_gen::GenConfig {
+            channels: self.channels as usize,
+            rate: self.rate,
+            seed: self.seed,
+            max_jitter_ms: self.max_jitter_ms(),
+            start,
+            ..base
+        }
+    }
 }
 
 /// Event-time semantics.

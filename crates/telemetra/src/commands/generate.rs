@@ -13,14 +13,10 @@ pub fn generate(args: GenerateArgs) -> Result<()> {
     let start = Timestamp::parse(&args.start)
         .with_context(|| format!("invalid --start {:?}", args.start))?;
     let ms = |d: std::time::Duration| d.as_millis() as i64;
-    let cfg = GenConfig {
-        channels: args.generator.channels as usize,
-        rate: args.generator.rate,
-        seed: args.generator.seed,
-        max_jitter_ms: args.generator.max_jitter_ms(),
+    let cfg = args.generator.config(
         start,
-        ..GenConfig::for_window(ms(args.window), ms(args.slide).max(1))
-    };
+        GenConfig::for_window(ms(args.window), ms(args.slide).max(1)),
+    );
     let mut out: Box<dyn Write> = if args.out.as_os_str() == "-" {
         Box::new(BufWriter::new(std::io::stdout().lock()))
     } else {

@@ -60,14 +60,9 @@ fn send_all(args: &ProduceArgs, settings: &KafkaSettings, stop: &AtomicBool) -> 
             }
         }
         None => {
-            let cfg = GenConfig {
-                channels: args.generator.channels as usize,
-                rate: args.generator.rate,
-                seed: args.generator.seed,
-                max_jitter_ms: args.generator.max_jitter_ms(),
-                start: Timestamp(now_ms()),
-                ..GenConfig::default()
-            };
+            let cfg = args
+                .generator
+                .config(Timestamp(now_ms()), GenConfig::default());
             let origin_ms = cfg.start.0;
             let origin = Instant::now();
             let mut generator = Generator::new(cfg);

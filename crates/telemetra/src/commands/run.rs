@@ -42,14 +42,10 @@ pub async fn run(args: RunArgs) -> Result<()> {
     let source = match &args.input {
         Some(path) => tokio::spawn(feed_file(path.clone(), producer)),
         None => {
-            let cfg = GenConfig {
-                channels: args.generator.channels as usize,
-                rate: args.generator.rate,
-                seed: args.generator.seed,
-                max_jitter_ms: args.generator.max_jitter_ms(),
-                start: Timestamp(now_ms()),
-                ..GenConfig::for_window(engine_cfg.window_ms, engine_cfg.slide_ms)
-            };
+            let cfg = args.generator.config(
+                Timestamp(now_ms()),
+                GenConfig::for_window(engine_cfg.window_ms, engine_cfg.slide_ms),
+            );
             let episodes = args.data_dir.join("episodes.jsonl");
             tokio::spawn(feed_generator(cfg, producer, episodes, shutdown.clone()))
         }
