@@ -28,7 +28,7 @@ trap cleanup EXIT
 if [[ -z "${TELEMETRA_BROKERS:-}" ]]; then
   NISSHI="${TELEMETRA_TEST_NISSHI:-$HOME/.cache/telemetra/nisshi/bin/nisshi}"
   PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  (cd "$WORK" && "$NISSHI" broker --listener-url "tcp://127.0.0.1:$PORT" \
+  (cd "$WORK" && exec "$NISSHI" broker --listener-url "tcp://127.0.0.1:$PORT" \
     --advertised-listener-url "tcp://127.0.0.1:$PORT" --storage-engine memory://bench/ \
     --group-initial-rebalance-delay 500ms >"$WORK/broker.log" 2>&1) &
   PIDS+=($!)
