@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use telemetra_store::SqlStore;
 
 use crate::util::{
-    assert_same_tables, dump_store, free_port, get_json, kafka_broker, run_ok, Proc, TestDb,
+    assert_same_tables, dump_store, free_port, get_json, kafka_broker, replay, run_ok, Proc, TestDb,
 };
 
 /// Invalid input mixed into the test files, one of each kind of fault: each must reach
@@ -214,13 +214,7 @@ async fn input_and_reference(dir: &Path, events: u64) -> (PathBuf, Vec<(String, 
     }
     std::fs::write(&file, bytes).unwrap();
     let data = dir.join("reference");
-    run_ok(&[
-        "replay",
-        "--input",
-        file.to_str().unwrap(),
-        "--data-dir",
-        data.to_str().unwrap(),
-    ]);
+    replay(&file, &data);
     sqlx::any::install_default_drivers();
     let store = SqlStore::open_sqlite(&data.join("telemetra.db"))
         .await
@@ -284,11 +278,7 @@ async fn kill_9_at_any_point_loses_nothing_and_counts_nothing_twice() {
     for (i, fraction) in [0.15, 0.45, 0.75].into_iter().enumerate() {
         let metrics = format!("127.0.0.1:{}", free_port());
         let p = d.process(&["--metrics-listen", &metrics], &format!("process-{i}"));
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while (d.checkpointed().await as f64) < fraction * total as f64 {
-            assert!(Instant::now() < deadline, "no progress:\n{}", p.log());
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        d.wait_for(fraction * total as f64, &[&p]).await;
         if i == 0 {
             // The processor's own endpoints, while it works.
             let ready = get_json(&format!("http://{metrics}/ready"), 200).await;
@@ -362,11 +352,7 @@ async fn a_database_outage_stalls_processing_and_loses_nothing() {
     let proxy = Proxy::start("127.0.0.1:5432").await;
     let via_proxy = d.db.url.replace("127.0.0.1:5432", &proxy.addr);
     let p = d.process_with(&via_proxy, &["--stop-at-end"], "process");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while d.checkpointed().await < 5_000 {
-        assert!(Instant::now() < deadline, "no progress:\n{}", p.log());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    d.wait_for(5_000.0, &[&p]).await;
     proxy.set_up(false);
     let during = d.checkpointed().await;
     tokio::time::sleep(Duration::from_secs(4)).await;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{assert_same_tables, dump_tables, run_ok};
+use crate::util::{assert_same_tables, dump_tables, replay, run_ok};
 
 fn generate(dir: &Path, events: u64) -> std::path::PathBuf {
     let file = dir.join("events.jsonl");
@@ -17,16 +17,6 @@ fn generate(dir: &Path, events: u64) -> std::path::PathBuf {
         "7",
     ]);
     file
-}
-
-fn replay(file: &Path, data_dir: &Path) -> String {
-    run_ok(&[
-        "replay",
-        "--input",
-        file.to_str().unwrap(),
-        "--data-dir",
-        data_dir.to_str().unwrap(),
-    ])
 }
 
 #[tokio::test]

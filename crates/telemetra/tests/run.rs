@@ -271,13 +271,7 @@ async fn run_with_an_input_file_stores_what_replay_stores() {
         "11",
     ]);
     let replay_dir = dir.path().join("replayed");
-    run_ok(&[
-        "replay",
-        "--input",
-        file.to_str().unwrap(),
-        "--data-dir",
-        replay_dir.to_str().unwrap(),
-    ]);
+    crate::util::replay(&file, &replay_dir);
 
     let server = Server::start(&["--input", file.to_str().unwrap()]).await;
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -163,6 +163,17 @@ pub async fn dump_tables(data_dir: &Path) -> Vec<(String, Vec<String>)> {
     out
 }
 
+/// `telemetra replay` of `file` into `data_dir`; returns its summary.
+pub fn replay(file: &Path, data_dir: &Path) -> String {
+    run_ok(&[
+        "replay",
+        "--input",
+        file.to_str().unwrap(),
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+    ])
+}
+
 /// Runs the binary to completion, asserting success; returns stdout.
 pub fn run_ok(args: &[&str]) -> String {
     let out = Command::new(bin()).args(args).output().unwrap();

@@ -87,6 +87,8 @@ struct Shard {
     processor: Processor,
     /// Next offset to read per topic.
     next: BTreeMap<Topic, i64>,
+    /// Where its records come from, per topic, as dead letters name it.
+    sources: BTreeMap<Topic, String>,
     /// Input processed since the last checkpoint.
     unsaved: bool,
     /// Input processed since the last flush.
@@ -207,6 +209,15 @@ impl Member {
                 Shard {
                     processor,
                     next,
+                    sources: Topic::ALL
+                        .iter()
+                        .map(|t| {
+                            (
+                                *t,
+                                format!("kafka:{}:{shard}", self.settings.topics.name(*t)),
+                            )
+                        })
+                        .collect(),
                     unsaved: false,
                     unflushed: false,
                     saved_at: Instant::now(),
@@ -245,10 +256,10 @@ impl Member {
                 continue;
             }
             *next = r.offset as i64 + 1;
-            let source = format!("kafka:{}:{}", self.settings.topics.name(topic), r.partition);
+            let source = shard.sources.get(&topic).map_or("kafka", String::as_str);
             shard
                 .processor
-                .ingest(&source, r.offset, Some(topic), lane(topic), &r.payload, now);
+                .ingest(source, r.offset, Some(topic), lane(topic), &r.payload, now);
             shard.unsaved = true;
             shard.unflushed = true;
         }
@@ -264,7 +275,7 @@ impl Member {
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
-            self.write(id, |p| Box::pin(p.flush(now))).await?;
+            self.write(id, now, false).await?;
             if let Some(shard) = self.shards.get_mut(&id) {
                 shard.unflushed = false;
             }
@@ -282,7 +293,7 @@ impl Member {
         }
         let ids: Vec<u32> = self.shards.keys().copied().collect();
         for id in ids {
-            self.write(id, |p| Box::pin(p.tick(now))).await?;
+            self.write(id, now, true).await?;
             let Some(shard) = self.shards.get_mut(&id) else {
                 continue;
             };
@@ -312,20 +323,19 @@ impl Member {
         Ok(())
     }
 
-    /// Runs a write step of one shard; a shard taken over by another processor is
-    /// dropped, anything else that cannot be retried stops the processor.
-    async fn write<F>(&mut self, id: u32, step: F) -> Result<()>
-    where
-        F: for<'a> FnOnce(
-            &'a mut Processor,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>,
-        >,
-    {
+    /// Moves one shard's watermark and writes what became final (`running`: also
+    /// the running values of open windows). A shard taken over by another processor
+    /// is dropped; anything else that cannot be retried stops the processor.
+    async fn write(&mut self, id: u32, now: i64, running: bool) -> Result<()> {
         let Some(shard) = self.shards.get_mut(&id) else {
             return Ok(());
         };
-        match step(&mut shard.processor).await {
+        let written = if running {
+            shard.processor.tick(now).await
+        } else {
+            shard.processor.flush(now).await
+        };
+        match written {
             Ok(()) => Ok(()),
             Err(e) => self.lost_or_fail(id, e),
         }
