@@ -232,14 +232,15 @@ fn raid_is_a_moment_and_lifecycle_updates_state() {
     let mut e = engine();
     let meta = |t: i64, event_type| {
         Event::StreamMeta(StreamMeta {
-            event_id: format!("m{t}"),
-            channel: ChannelId::parse("a").unwrap(),
-            event_type,
-            timestamp: Timestamp(t),
             title: Some("Speedruns".into()),
-            category: None,
             raider: Some("b".into()),
             raid_viewers: Some(800),
+            ..StreamMeta::new(
+                format!("m{t}"),
+                ChannelId::parse("a").unwrap(),
+                event_type,
+                Timestamp(t),
+            )
         })
     };
     e.process(0, &viewers("a", 1_000, 500), NOW);

@@ -439,14 +439,14 @@ impl Generator {
         category: Option<String>,
     ) -> Event {
         Event::StreamMeta(StreamMeta {
-            event_id: self.next_id("meta"),
-            channel: self.channels[channel].id.clone(),
-            event_type,
-            timestamp: Timestamp(self.clock),
             title,
             category,
-            raider: None,
-            raid_viewers: None,
+            ..StreamMeta::new(
+                self.next_id("meta"),
+                self.channels[channel].id.clone(),
+                event_type,
+                Timestamp(self.clock),
+            )
         })
     }
 }

@@ -4,8 +4,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::{
-    ChatMessage, Event, EventKind, RejectReason, Rejected, StreamMeta, Topic, Transaction,
-    ViewerCount,
+    ChatMessage, Event, EventKind, RejectReason, Rejected, StreamEventType, StreamMeta, Topic,
+    Transaction, ViewerCount,
 };
 
 /// Largest accepted event, in bytes. Real chat events are well under 2 KiB; the limit
@@ -263,7 +263,23 @@ fn check_values(event: &Event) -> Result<(), String> {
                 )),
             }
         }
-        Event::StreamMeta(e) => non_empty("event_id", &e.event_id),
+        Event::StreamMeta(e) => {
+            non_empty("event_id", &e.event_id)?;
+            match e.event_type {
+                StreamEventType::Moderation if e.action.is_none() => {
+                    Err("a `moderation` event needs the field `action`".into())
+                }
+                StreamEventType::RoomState if e.room_state.is_none() => {
+                    Err("a `room_state` event needs the field `room_state`".into())
+                }
+                _ => match e.room_state.as_ref().and_then(|r| r.followers_only_minutes) {
+                    Some(m) if m < -1 => Err(format!(
+                        "field `room_state.followers_only_minutes` must be -1 (off) or more, got {m}"
+                    )),
+                    _ => Ok(()),
+                },
+            }
+        }
     }
 }
 

@@ -144,6 +144,81 @@ pub enum StreamEventType {
     RaidIncoming,
     /// The category (game) changed.
     CategoryChange,
+    /// A moderator acted in chat (timeout, ban, chat clear, message deletion); counted
+    /// per window. `action` says which.
+    Moderation,
+    /// The chat room's settings changed (emote-only, slow mode, …); `room_state` holds
+    /// the settings that changed.
+    RoomState,
+}
+
+/// What a moderator did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationAction {
+    /// A user was timed out for `duration_s` seconds.
+    Timeout,
+    /// A user was banned.
+    Ban,
+    /// The whole chat was cleared.
+    Clear,
+    /// One message was deleted.
+    Delete,
+}
+
+impl ModerationAction {
+    /// All actions, in a fixed order.
+    pub const ALL: [ModerationAction; 4] = [
+        ModerationAction::Timeout,
+        ModerationAction::Ban,
+        ModerationAction::Clear,
+        ModerationAction::Delete,
+    ];
+}
+
+/// Chat room settings. Each field is absent when unchanged or unknown, so updates
+/// that carry one setting merge into the known state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RoomSettings {
+    /// Only emotes may be posted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emote_only: Option<bool>,
+    /// Only subscribers may chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subs_only: Option<bool>,
+    /// Followers-only mode: minutes a user must have followed; -1 when off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers_only_minutes: Option<i64>,
+    /// Slow mode: seconds between a user's messages; 0 when off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slow_seconds: Option<u64>,
+    /// Unique-chat (r9k) mode: repeated messages are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique_chat: Option<bool>,
+}
+
+impl RoomSettings {
+    /// Applies the settings `update` carries over these.
+    pub fn merge(&mut self, update: &RoomSettings) {
+        fn set<T: Clone>(into: &mut Option<T>, from: &Option<T>) {
+            if from.is_some() {
+                into.clone_from(from);
+            }
+        }
+        set(&mut self.emote_only, &update.emote_only);
+        set(&mut self.subs_only, &update.subs_only);
+        set(
+            &mut self.followers_only_minutes,
+            &update.followers_only_minutes,
+        );
+        set(&mut self.slow_seconds, &update.slow_seconds);
+        set(&mut self.unique_chat, &update.unique_chat);
+    }
+
+    /// Whether no setting is known.
+    pub fn is_empty(&self) -> bool {
+        *self == RoomSettings::default()
+    }
 }
 
 /// A stream lifecycle event.
@@ -169,6 +244,43 @@ pub struct StreamMeta {
     /// Viewers brought by the raid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raid_viewers: Option<u64>,
+    /// What the moderator did (on `moderation`, where it is required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ModerationAction>,
+    /// The user a timeout, ban or deletion concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_user: Option<String>,
+    /// Length of a timeout in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<u64>,
+    /// The room settings that changed (on `room_state`, where it is required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_state: Option<RoomSettings>,
+}
+
+impl StreamMeta {
+    /// A lifecycle event with only the required fields set.
+    pub fn new(
+        event_id: impl Into<String>,
+        channel: ChannelId,
+        event_type: StreamEventType,
+        timestamp: Timestamp,
+    ) -> Self {
+        Self {
+            event_id: event_id.into(),
+            channel,
+            event_type,
+            timestamp,
+            title: None,
+            category: None,
+            raider: None,
+            raid_viewers: None,
+            action: None,
+            target_user: None,
+            duration_s: None,
+            room_state: None,
+        }
+    }
 }
 
 /// The kind of an event, named as in the `type` field of event files.

@@ -18,8 +18,8 @@ mod topic;
 pub use channel::{ChannelId, InvalidChannel};
 pub use decode::{decode_event, decode_line, peek_channel, peek_kind, MAX_EVENT_BYTES};
 pub use event::{
-    ChatMessage, Event, EventKind, StreamEventType, StreamMeta, Transaction, TransactionType,
-    ViewerCount,
+    ChatMessage, Event, EventKind, ModerationAction, RoomSettings, StreamEventType, StreamMeta,
+    Transaction, TransactionType, ViewerCount,
 };
 pub use output::{
     CountEntry, Moment, MomentType, MoneyByType, Severity, StreamState, StreamSummary,

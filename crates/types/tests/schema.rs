@@ -179,6 +179,24 @@ fn value_rules_agree() {
             false,
         ),
         (Topic::StreamMeta, "raid_viewers", json!(-3), false),
+        // `moderation` and `room_state` need their detail field, which the example lacks.
+        (Topic::StreamMeta, "event_type", json!("moderation"), false),
+        (Topic::StreamMeta, "event_type", json!("room_state"), false),
+        (Topic::StreamMeta, "action", json!("ban"), true),
+        (Topic::StreamMeta, "action", json!("mute"), false),
+        (Topic::StreamMeta, "duration_s", json!(-1), false),
+        (
+            Topic::StreamMeta,
+            "room_state",
+            json!({"slow_seconds": 30, "emote_only": false}),
+            true,
+        ),
+        (
+            Topic::StreamMeta,
+            "room_state",
+            json!({"followers_only_minutes": -2}),
+            false,
+        ),
         (Topic::StreamMeta, "type", json!("stream_meta"), true),
         (Topic::StreamMeta, "type", json!("chat"), false),
     ];
@@ -210,5 +228,40 @@ fn sample_value(name: &str, spec: &Value) -> Value {
         "number" => json!(1.5),
         "array" => json!(["Kappa"]),
         other => panic!("no sample for {other}"),
+    }
+}
+
+#[test]
+fn moderation_and_room_state_events_agree_with_the_schema() {
+    let c = by_topic(Topic::StreamMeta);
+    let with = |fields: Value| {
+        let mut instance = c.example.clone();
+        for (k, v) in fields.as_object().unwrap() {
+            instance[k] = v.clone();
+        }
+        instance
+    };
+    let cases = [
+        (
+            json!({"event_type": "moderation", "action": "timeout", "target_user": "troll", "duration_s": 600}),
+            true,
+        ),
+        (json!({"event_type": "moderation", "action": "clear"}), true),
+        (json!({"event_type": "moderation", "action": null}), false),
+        (
+            json!({"event_type": "room_state", "room_state": {"emote_only": true}}),
+            true,
+        ),
+        (
+            json!({"event_type": "room_state", "room_state": null}),
+            false,
+        ),
+        (
+            json!({"event_type": "room_state", "room_state": "slow"}),
+            false,
+        ),
+    ];
+    for (fields, valid) in cases {
+        assert_agree(c, &with(fields), valid);
     }
 }
