@@ -125,10 +125,9 @@ fn tagged(tag: &str, chars: &[char]) -> Vec<Occurrence> {
 
 /// Whitespace-separated words with their starting code-point index.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut index = 0usize;
     let mut start: Option<(usize, usize)> = None; // (byte, char)
     let mut out = Vec::new();
-    for (byte, c) in text.char_indices() {
+    for (index, (byte, c)) in text.char_indices().enumerate() {
         if c.is_whitespace() {
             if let Some((b, ci)) = start.take() {
                 out.push((ci, &text[b..byte]));
@@ -136,7 +135,6 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         } else if start.is_none() {
             start = Some((byte, index));
         }
-        index += 1;
     }
     if let Some((b, ci)) = start {
         out.push((ci, &text[b..]));
