@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { ConnectionStatus } from './components/ConnectionStatus';
 import { ErrorBanner } from './components/ErrorBanner';
 import { ThemeToggle } from './components/ThemeToggle';
+import { TokenPrompt, useUnauthorized } from './components/TokenPrompt';
 import { useChannelData } from './hooks/useChannelData';
 import type { UseLiveChannelOptions } from './hooks/useLiveChannel';
 import { useNow } from './hooks/useNow';
@@ -32,6 +33,7 @@ export function App(props: AppProps) {
 
 function Dashboard({ liveOptions }: AppProps) {
   const streams = useStreams();
+  const unauthorized = useUnauthorized();
   const items = streams.data?.items ?? [];
   const [route, navigate] = useRoute();
   const now = useNow(1000);
@@ -94,6 +96,8 @@ function Dashboard({ liveOptions }: AppProps) {
           <ThemeToggle />
         </div>
       </header>
+
+      {unauthorized && <TokenPrompt />}
 
       <ErrorBanner
         errors={[

@@ -70,11 +70,12 @@ struct ChannelState {
     dirty_from: Option<i64>,
     detector: MomentDetector,
     stream: StreamState,
+    stream_set_at: stream::SetAt,
     stream_dirty: bool,
 }
 
 /// Format version of [`Engine::snapshot`]; bump it when the saved state changes shape.
-const SNAPSHOT_VERSION: u32 = 1;
+const SNAPSHOT_VERSION: u32 = 2;
 
 #[derive(serde::Serialize)]
 struct SnapshotRef<'a> {
@@ -106,7 +107,7 @@ pub enum RestoreError {
     #[error("the checkpoint is unreadable: {0}")]
     Corrupt(#[from] postcard::Error),
     /// Written by another version of the engine.
-    #[error("the checkpoint has format version {0}, this engine reads version 1")]
+    #[error("the checkpoint has format version {0}, this engine reads version {SNAPSHOT_VERSION}")]
     Version(u32),
     /// The window length or slide changed since the checkpoint.
     #[error("the checkpoint was taken with windows of {} ms sliding by {} ms, but the engine is set to {} ms by {} ms: use a new consumer group (or the old settings)", saved.0, saved.1, now.0, now.1)]
@@ -169,6 +170,7 @@ impl Engine {
                 dirty_from: None,
                 detector: MomentDetector::default(),
                 stream: stream::new_state(channel, event.timestamp()),
+                stream_set_at: stream::SetAt::default(),
                 stream_dirty: true,
             };
             self.channels.insert(channel.clone(), state);
@@ -178,7 +180,7 @@ impl Engine {
         // Facts that do not depend on windows are recorded even when late.
         match event {
             Event::StreamMeta(m) => {
-                if stream::apply(&mut ch.stream, m) {
+                if stream::apply(&mut ch.stream, &mut ch.stream_set_at, m) {
                     self.out.push(Output::Stream(ch.stream.clone()));
                 }
                 if m.event_type == StreamEventType::RaidIncoming {
@@ -197,7 +199,8 @@ impl Engine {
 
         // Lifecycle events carry no window aggregate: a pane for one alone would make
         // windows with nothing in them, and zeros in the channel's chat baseline.
-        if matches!(event, Event::StreamMeta(_)) {
+        // Moderation is counted per window, like chat.
+        if !crate::aggregate::has_window_aggregate(event) {
             self.stats.applied += 1;
             return Verdict::Applied;
         }

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proptest::prelude::*;
 use telemetra_types::{
-    ChannelId, ChatMessage, Event, Timestamp, Transaction, TransactionType, ViewerCount,
-    WindowMetrics,
+    ChannelId, ChatMessage, Event, ModerationAction, StreamEventType, StreamMeta, Timestamp,
+    Transaction, TransactionType, ViewerCount, WindowMetrics,
 };
 
 use crate::{Engine, EngineConfig, LatePolicy, Output, Sentiment, SentimentClass, SentimentModel};
@@ -47,7 +47,7 @@ fn reference(cfg: &EngineConfig, batches: &[Vec<(u32, Event)>]) -> BTreeMap<Key,
     }
     let mut starts: BTreeMap<Key, ()> = BTreeMap::new();
     for e in &accepted {
-        if matches!(e, Event::StreamMeta(_)) {
+        if matches!(e, Event::StreamMeta(m) if m.event_type != StreamEventType::Moderation) {
             continue;
         }
         let t = e.timestamp().0;
@@ -183,6 +183,17 @@ fn naive_window(channel: &ChannelId, start: i64, end: i64, events: &[&Event]) ->
             })
         })
         .collect();
+    for e in events {
+        if let Event::StreamMeta(m) = e {
+            match m.action {
+                Some(ModerationAction::Timeout) => w.moderation.timeouts += 1,
+                Some(ModerationAction::Ban) => w.moderation.bans += 1,
+                Some(ModerationAction::Clear) => w.moderation.clears += 1,
+                Some(ModerationAction::Delete) => w.moderation.deletions += 1,
+                None => {}
+            }
+        }
+    }
     w
 }
 
@@ -222,7 +233,7 @@ fn event_strategy() -> impl Strategy<Value = RawEvent> {
         0i64..300_000,
         0u8..4,
         0u8..12,
-        0u8..10,
+        0u8..12,
         prop::collection::vec(0u8..5, 0..4),
         0u64..5_000,
     )
@@ -268,6 +279,26 @@ fn build(raw: Vec<RawEvent>, disorder: i64) -> Vec<(u32, Event)> {
                         viewer_count: amount,
                         timestamp: Timestamp(t),
                         chatter_count: None,
+                    }),
+                    10 => Event::StreamMeta(StreamMeta {
+                        action: Some(ModerationAction::ALL[(amount % 4) as usize]),
+                        target_user: Some(format!("user{user}")),
+                        ..StreamMeta::new(
+                            format!("mod{i}"),
+                            channel,
+                            StreamEventType::Moderation,
+                            Timestamp(t),
+                        )
+                    }),
+                    // Lifecycle events must not open windows.
+                    11 => Event::StreamMeta(StreamMeta {
+                        title: Some(format!("title {amount}")),
+                        ..StreamMeta::new(
+                            format!("s{i}"),
+                            channel,
+                            StreamEventType::TitleChange,
+                            Timestamp(t),
+                        )
                     }),
                     _ => Event::Transaction(Transaction {
                         transaction_id: format!("t{i}"),

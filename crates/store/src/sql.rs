@@ -13,8 +13,8 @@ use async_trait::async_trait;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, ConnectOptions, Row};
 use telemetra_types::{
-    ChannelId, CountEntry, Moment, MomentType, MoneyByType, Severity, StreamState, StreamSummary,
-    Timestamp, TransactionType, WindowMetrics,
+    ChannelId, CountEntry, ModerationCounts, Moment, MomentType, MoneyByType, Severity,
+    StreamState, StreamSummary, Timestamp, TransactionType, WindowMetrics,
 };
 
 use crate::{
@@ -99,6 +99,10 @@ const WINDOW_COLUMNS: &[(&str, Col)] = &[
     ("transaction_count", Col::Plain),
     ("transaction_amount", Col::Plain),
     ("money_by_type", Col::Json),
+    ("timeouts", Col::Plain),
+    ("bans", Col::Plain),
+    ("chat_clears", Col::Plain),
+    ("messages_deleted", Col::Plain),
     ("is_final", Col::Plain),
 ];
 
@@ -123,6 +127,7 @@ const STREAM_COLUMNS: &[(&str, Col)] = &[
     ("started_at", Col::Time),
     ("ended_at", Col::Time),
     ("last_seen", Col::Time),
+    ("room_state", Col::Json),
 ];
 
 /// Binding optional doubles through the `Any` driver. sqlx 0.8 hands a NULL double to
@@ -357,9 +362,10 @@ impl Store for SqlStore {
             "INSERT INTO chat_summary_minute (stream_id, window_start, window_end, \"timestamp\", \
              message_count, messages_per_min, unique_chatters, emote_count, sentiment_score, \
              positive_count, neutral_count, negative_count, top_emotes, top_chatters, viewer_last, \
-             viewer_min, viewer_max, viewer_avg, transaction_count, transaction_amount, money_by_type, is_final) \
+             viewer_min, viewer_max, viewer_avg, transaction_count, transaction_amount, money_by_type, \
+             timeouts, bans, chat_clears, messages_deleted, is_final) \
              VALUES ($1, $2{ts}, $3{ts}, $2{ts}, $4, $5, $6, $7, $8, $9, $10, $11, $12{json}, $13{json}, $14, \
-             $15, $16, $17, $18, $19, $20{json}, $21) \
+             $15, $16, $17, $18, $19, $20{json}, $21, $22, $23, $24, $25) \
              ON CONFLICT (stream_id, window_start) DO UPDATE SET \
              window_end = excluded.window_end, message_count = excluded.message_count, \
              messages_per_min = excluded.messages_per_min, unique_chatters = excluded.unique_chatters, \
@@ -370,7 +376,8 @@ impl Store for SqlStore {
              viewer_min = excluded.viewer_min, viewer_max = excluded.viewer_max, \
              viewer_avg = excluded.viewer_avg, transaction_count = excluded.transaction_count, \
              transaction_amount = excluded.transaction_amount, money_by_type = excluded.money_by_type, \
-             is_final = excluded.is_final \
+             timeouts = excluded.timeouts, bans = excluded.bans, chat_clears = excluded.chat_clears, \
+             messages_deleted = excluded.messages_deleted, is_final = excluded.is_final \
              WHERE NOT chat_summary_minute.is_final OR excluded.is_final",
         );
         for w in &batch.windows {
@@ -395,19 +402,30 @@ impl Store for SqlStore {
                 .bind(w.transaction_count as i64)
                 .bind(w.transaction_amount)
                 .bind(to_json(&w.money_by_type))
+                .bind(w.moderation.timeouts as i64)
+                .bind(w.moderation.bans as i64)
+                .bind(w.moderation.clears as i64)
+                .bind(w.moderation.deletions as i64)
                 .bind(w.is_final)
                 .execute(&mut *tx)
                 .await
                 .map_err(fail)?;
         }
-        let upsert_stream = self.sql(
-            "INSERT INTO streams (stream_id, title, category, is_live, started_at, ended_at, last_seen) \
-             VALUES ($1, $2, $3, $4, $5{ts}, $6{ts}, $7{ts}) \
+        // A restarted engine knows only what it has seen since: settings it has not
+        // seen are kept (title and category by coalesce, room settings by a JSON merge).
+        let merge_room = match self.dialect {
+            Dialect::Sqlite => "json_patch(streams.room_state, excluded.room_state)",
+            Dialect::Postgres => "streams.room_state || excluded.room_state",
+        };
+        let upsert_stream = self.sql(&format!(
+            "INSERT INTO streams (stream_id, title, category, is_live, started_at, ended_at, last_seen, room_state) \
+             VALUES ($1, $2, $3, $4, $5{{ts}}, $6{{ts}}, $7{{ts}}, $8{{json}}) \
              ON CONFLICT (stream_id) DO UPDATE SET title = coalesce(excluded.title, streams.title), \
              category = coalesce(excluded.category, streams.category), \
              is_live = excluded.is_live, started_at = excluded.started_at, ended_at = excluded.ended_at, \
-             last_seen = {greatest}(streams.last_seen, excluded.last_seen)",
-        );
+             last_seen = {{greatest}}(streams.last_seen, excluded.last_seen), \
+             room_state = {merge_room}",
+        ));
         for s in &batch.streams {
             sqlx::query(&upsert_stream)
                 .bind(s.stream_id.as_str())
@@ -417,6 +435,7 @@ impl Store for SqlStore {
                 .bind(s.started_at.map(Timestamp::to_rfc3339))
                 .bind(s.ended_at.map(Timestamp::to_rfc3339))
                 .bind(s.last_seen.to_rfc3339())
+                .bind(to_json(&s.room_state))
                 .execute(&mut *tx)
                 .await
                 .map_err(fail)?;
@@ -911,6 +930,12 @@ fn window_from_row(row: &AnyRow) -> Result<WindowMetrics> {
         transaction_count: count(row, W, "transaction_count")?,
         transaction_amount: get(row, W, "transaction_amount")?,
         money_by_type: json(row, W, "money_by_type")?,
+        moderation: ModerationCounts {
+            timeouts: count(row, W, "timeouts")?,
+            bans: count(row, W, "bans")?,
+            clears: count(row, W, "chat_clears")?,
+            deletions: count(row, W, "messages_deleted")?,
+        },
         is_final: flag(row, W, "is_final")?,
     })
 }
@@ -926,6 +951,7 @@ fn stream_from_row(row: &AnyRow) -> Result<StreamSummary> {
             started_at: opt_time(row, S, "started_at")?,
             ended_at: opt_time(row, S, "ended_at")?,
             last_seen: time(row, S, "last_seen")?,
+            room_state: json(row, S, "room_state")?,
         },
         viewer_count: opt_count(row, S, "viewer_count")?,
         chat_rate: get(row, S, "chat_rate")?,

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::Connection;
 use telemetra_store::{Page, SqlStore, Store, WriteBatch};
-use telemetra_types::{ChannelId, StreamState, Timestamp, ViewerCount, WindowMetrics};
+use telemetra_types::{
+    ChannelId, ModerationCounts, RoomSettings, StreamState, Timestamp, ViewerCount, WindowMetrics,
+};
 
 fn window(start: i64, count: u64, is_final: bool) -> WindowMetrics {
     let id = ChannelId::parse("demo").unwrap();
@@ -79,6 +81,7 @@ async fn upserts_are_idempotent_and_final_rows_win_on(store: SqlStore) {
         started_at: Some(Timestamp(0)),
         ended_at: None,
         last_seen: Timestamp(200_000),
+        room_state: RoomSettings::default(),
     };
     let viewer = ViewerCount {
         event_id: "v1".into(),
@@ -128,6 +131,68 @@ async fn upserts_are_idempotent_and_final_rows_win_on(store: SqlStore) {
 }
 
 #[tokio::test]
+async fn moderation_counts_and_room_settings_round_trip() {
+    on_both(moderation_and_room_on).await;
+}
+
+async fn moderation_and_room_on(store: SqlStore) {
+    let id = ChannelId::parse("demo").unwrap();
+    let mut w = window(0, 2, true);
+    w.moderation = ModerationCounts {
+        timeouts: 3,
+        bans: 1,
+        clears: 0,
+        deletions: 5,
+    };
+    let state = |last_seen: i64, room_state: RoomSettings| StreamState {
+        stream_id: id.clone(),
+        title: None,
+        category: None,
+        is_live: true,
+        started_at: None,
+        ended_at: None,
+        last_seen: Timestamp(last_seen),
+        room_state,
+    };
+    let slow = RoomSettings {
+        slow_seconds: Some(30),
+        emote_only: Some(false),
+        ..RoomSettings::default()
+    };
+    store
+        .write(&WriteBatch {
+            windows: vec![w.clone()],
+            streams: vec![state(60_000, slow)],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    // A restarted engine reports only what it saw since: the rest is kept.
+    let emote_only = RoomSettings {
+        emote_only: Some(true),
+        ..RoomSettings::default()
+    };
+    store
+        .write(&WriteBatch {
+            streams: vec![state(70_000, emote_only)],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let read = store.windows(&id, Timestamp(0), Timestamp(1)).await.unwrap();
+    assert_eq!(read[0].moderation, w.moderation);
+    let stream = store.stream(&id).await.unwrap().unwrap();
+    assert_eq!(
+        stream.state.room_state,
+        RoomSettings {
+            slow_seconds: Some(30),
+            emote_only: Some(true),
+            ..RoomSettings::default()
+        }
+    );
+}
+
+#[tokio::test]
 async fn current_window_is_the_one_ending_soonest_after_the_latest_event() {
     on_both(current_window_on).await;
 }
@@ -142,6 +207,7 @@ async fn current_window_on(store: SqlStore) {
         started_at: None,
         ended_at: None,
         last_seen: Timestamp(125_000),
+        room_state: RoomSettings::default(),
     };
     let windows = (0..8)
         .map(|i| window(i * 10_000 + 10_000, i as u64, false))

@@ -40,6 +40,7 @@ async fn two_api_instances_share_postgres_and_fan_out_live_updates_from_redis() 
             started_at: Some(Timestamp(now - 60_000)),
             ended_at: None,
             last_seen: Timestamp(now),
+            room_state: Default::default(),
         }],
         viewers: vec![ViewerCount {
             event_id: "v1".into(),

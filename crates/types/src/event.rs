@@ -176,48 +176,48 @@ impl ModerationAction {
     ];
 }
 
-/// Chat room settings. Each field is absent when unchanged or unknown, so updates
-/// that carry one setting merge into the known state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// Chat room settings. Each field is absent when unchanged or unknown, so an update
+/// that carries one setting leaves the others as they were.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct RoomSettings {
     /// Only emotes may be posted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emote_only: Option<bool>,
     /// Only subscribers may chat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subs_only: Option<bool>,
     /// Followers-only mode: minutes a user must have followed; -1 when off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers_only_minutes: Option<i64>,
     /// Slow mode: seconds between a user's messages; 0 when off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow_seconds: Option<u64>,
     /// Unique-chat (r9k) mode: repeated messages are refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unique_chat: Option<bool>,
 }
 
-impl RoomSettings {
-    /// Applies the settings `update` carries over these.
-    pub fn merge(&mut self, update: &RoomSettings) {
-        fn set<T: Clone>(into: &mut Option<T>, from: &Option<T>) {
-            if from.is_some() {
-                into.clone_from(from);
+/// JSON leaves unknown settings out (the store merges objects key by key); binary
+/// formats such as engine snapshots, which are not self-describing, keep every field.
+impl Serialize for RoomSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        fn field<St: SerializeStruct, T: Serialize>(
+            st: &mut St,
+            sparse: bool,
+            name: &'static str,
+            value: &Option<T>,
+        ) -> Result<(), St::Error> {
+            if sparse && value.is_none() {
+                st.skip_field(name)
+            } else {
+                st.serialize_field(name, value)
             }
         }
-        set(&mut self.emote_only, &update.emote_only);
-        set(&mut self.subs_only, &update.subs_only);
-        set(
-            &mut self.followers_only_minutes,
-            &update.followers_only_minutes,
-        );
-        set(&mut self.slow_seconds, &update.slow_seconds);
-        set(&mut self.unique_chat, &update.unique_chat);
-    }
-
-    /// Whether no setting is known.
-    pub fn is_empty(&self) -> bool {
-        *self == RoomSettings::default()
+        let sparse = serializer.is_human_readable();
+        let mut st = serializer.serialize_struct("RoomSettings", 5)?;
+        field(&mut st, sparse, "emote_only", &self.emote_only)?;
+        field(&mut st, sparse, "subs_only", &self.subs_only)?;
+        field(&mut st, sparse, "followers_only_minutes", &self.followers_only_minutes)?;
+        field(&mut st, sparse, "slow_seconds", &self.slow_seconds)?;
+        field(&mut st, sparse, "unique_chat", &self.unique_chat)?;
+        st.end()
     }
 }
 
@@ -401,5 +401,23 @@ impl Event {
         let body = std::str::from_utf8(&body).expect("serde_json writes UTF-8");
         // Splice `"type"` in front instead of re-serializing through a map.
         format!("{{\"type\":\"{}\",{}", self.kind().as_str(), &body[1..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RoomSettings;
+
+    #[test]
+    fn room_settings_leave_unknown_settings_out_of_json_only() {
+        let slow = RoomSettings {
+            slow_seconds: Some(30),
+            ..RoomSettings::default()
+        };
+        assert_eq!(serde_json::to_string(&slow).unwrap(), r#"{"slow_seconds":30}"#);
+        let back: RoomSettings = serde_json::from_str(r#"{"slow_seconds":30}"#).unwrap();
+        assert_eq!(back, slow);
+        let bytes = postcard::to_allocvec(&slow).unwrap();
+        assert_eq!(postcard::from_bytes::<RoomSettings>(&bytes).unwrap(), slow);
     }
 }

@@ -22,7 +22,7 @@ pub use event::{
     Transaction, TransactionType, ViewerCount,
 };
 pub use output::{
-    CountEntry, Moment, MomentType, MoneyByType, Severity, StreamState, StreamSummary,
+    CountEntry, ModerationCounts, Moment, MomentType, MoneyByType, Severity, StreamState, StreamSummary,
     WindowMetrics,
 };
 pub use rejected::{RejectReason, Rejected};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ChannelId, Timestamp, TransactionType};
+use crate::{ChannelId, ModerationAction, RoomSettings, Timestamp, TransactionType};
 
 /// A name with a count: one entry of a top list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -66,8 +66,51 @@ pub struct WindowMetrics {
     /// Money events and their sum per transaction type (types with none are left out).
     #[serde(default)]
     pub money_by_type: Vec<MoneyByType>,
+    /// Moderator actions in chat.
+    #[serde(default)]
+    pub moderation: ModerationCounts,
     /// Whether the watermark has passed the window's end.
     pub is_final: bool,
+}
+
+/// Moderator actions counted in a window.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema,
+)]
+pub struct ModerationCounts {
+    /// Users timed out.
+    pub timeouts: u64,
+    /// Users banned.
+    pub bans: u64,
+    /// Whole-chat clears.
+    pub clears: u64,
+    /// Single messages deleted.
+    pub deletions: u64,
+}
+
+impl ModerationCounts {
+    /// Counts one action.
+    pub fn add(&mut self, action: ModerationAction) {
+        match action {
+            ModerationAction::Timeout => self.timeouts += 1,
+            ModerationAction::Ban => self.bans += 1,
+            ModerationAction::Clear => self.clears += 1,
+            ModerationAction::Delete => self.deletions += 1,
+        }
+    }
+
+    /// Adds another count.
+    pub fn merge(&mut self, other: &ModerationCounts) {
+        self.timeouts += other.timeouts;
+        self.bans += other.bans;
+        self.clears += other.clears;
+        self.deletions += other.deletions;
+    }
+
+    /// All actions together.
+    pub fn total(&self) -> u64 {
+        self.timeouts + self.bans + self.clears + self.deletions
+    }
 }
 
 /// Count and sum of one type of money event.
@@ -110,6 +153,7 @@ impl WindowMetrics {
             transaction_count: 0,
             transaction_amount: 0.0,
             money_by_type: Vec::new(),
+            moderation: ModerationCounts::default(),
             is_final,
         }
     }
@@ -232,6 +276,9 @@ pub struct StreamState {
     pub ended_at: Option<Timestamp>,
     /// Time of the latest event seen for the channel.
     pub last_seen: Timestamp,
+    /// Chat room settings as last reported (settings never reported are absent).
+    #[serde(default)]
+    pub room_state: RoomSettings,
 }
 
 /// A channel as listed by the API: lifecycle state plus its current numbers.

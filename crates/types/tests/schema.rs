@@ -233,7 +233,8 @@ fn sample_value(name: &str, spec: &Value) -> Value {
 
 #[test]
 fn moderation_and_room_state_events_agree_with_the_schema() {
-    let c = by_topic(Topic::StreamMeta);
+    let cs = contracts();
+    let c = cs.iter().find(|c| c.topic == Topic::StreamMeta).unwrap();
     let with = |fields: Value| {
         let mut instance = c.example.clone();
         for (k, v) in fields.as_object().unwrap() {

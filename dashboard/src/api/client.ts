@@ -9,6 +9,7 @@ import type {
   TransactionsResponse,
   ViewersResponse,
 } from './types';
+import { announceUnauthorized, loadToken } from './token';
 
 /**
  * The one way an API call fails. `status` is the HTTP status, or 0 when the server could
@@ -81,16 +82,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
     const doFetch = options.fetch ?? globalThis.fetch;
     let response: Response;
     try {
-      response = await doFetch(baseUrl + fullPath, {
-        headers: { Accept: 'application/json' },
-        signal,
-      });
+      const token = loadToken();
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      response = await doFetch(baseUrl + fullPath, { headers, signal });
     } catch (err) {
       // An abort is the caller's own doing: let it through untouched so it can be ignored.
       if (signal?.aborted) throw err;
       throw new ApiError(0, 'Cannot reach the Telemetra server', fullPath);
     }
     const body = await readJson(response);
+    if (response.status === 401) announceUnauthorized();
     if (!response.ok) {
       throw new ApiError(
         response.status,

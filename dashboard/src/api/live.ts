@@ -3,10 +3,18 @@ import type { LiveMessage } from './types';
 /** What the dashboard shows about its WebSocket (the `connection-status` indicator). */
 export type ConnectionState = 'connected' | 'reconnecting' | 'offline';
 
-/** `ws(s)://<host>/ws/live/{id}` on the page's own origin. */
-export function liveUrl(streamId: string, location: Pick<Location, 'protocol' | 'host'>): string {
+/**
+ * `ws(s)://<host>/ws/live/{id}` on the page's own origin, with the API token as
+ * `access_token` when there is one.
+ */
+export function liveUrl(
+  streamId: string,
+  location: Pick<Location, 'protocol' | 'host'>,
+  token: string | null = null,
+): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws/live/${encodeURIComponent(streamId)}`;
+  const url = `${scheme}://${location.host}/ws/live/${encodeURIComponent(streamId)}`;
+  return token ? `${url}?access_token=${encodeURIComponent(token)}` : url;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { useEffect, useReducer } from 'react';
 import { LiveConnection, liveUrl, type ConnectionState, type WebSocketFactory } from '../api/live';
+import { loadToken } from '../api/token';
 import type { LiveMessage, MetricsWindow, Moment, StreamSummary } from '../api/types';
 import { CHART_SPAN_MS, mergeMoments, mergeWindows, trimWindows } from '../lib/series';
 import { mergePoints, type ViewerPoint } from '../lib/viewers';
@@ -120,7 +121,7 @@ export function useLiveChannel(
   useEffect(() => {
     if (streamId === null) return undefined;
     const connection = new LiveConnection({
-      url: liveUrl(streamId, window.location),
+      url: liveUrl(streamId, window.location, loadToken()),
       createSocket,
       handlers: {
         onOpen: (reconnected) => dispatch({ streamId, type: 'open', reconnected }),

@@ -9,7 +9,7 @@ mod chat;
 mod money;
 mod viewer;
 
-use telemetra_types::{ChannelId, Event, Timestamp, WindowMetrics};
+use telemetra_types::{ChannelId, Event, ModerationCounts, StreamEventType, Timestamp, WindowMetrics};
 
 use crate::{Sentiment, SentimentClass};
 
@@ -28,17 +28,31 @@ pub struct Pane {
     chat: ChatPane,
     viewers: ViewerPane,
     money: MoneyPane,
+    moderation: ModerationCounts,
+}
+
+/// Whether an event counts in windows: every kind does but lifecycle events, except
+/// moderation.
+pub fn has_window_aggregate(event: &Event) -> bool {
+    match event {
+        Event::StreamMeta(m) => m.event_type == StreamEventType::Moderation,
+        Event::Chat(_) | Event::Viewer(_) | Event::Transaction(_) => true,
+    }
 }
 
 impl Pane {
     /// Adds an event to the pane; chat messages come with their sentiment. Stream
-    /// lifecycle events carry no window aggregate.
+    /// lifecycle events other than moderation carry no window aggregate.
     pub fn add(&mut self, event: &Event, sentiment: Option<Sentiment>) {
         match event {
             Event::Chat(m) => self.chat.add(m, sentiment.unwrap_or(NEUTRAL)),
             Event::Viewer(v) => self.viewers.add(v),
             Event::Transaction(t) => self.money.add(t),
-            Event::StreamMeta(_) => {}
+            Event::StreamMeta(m) => {
+                if let Some(action) = m.action.filter(|_| has_window_aggregate(event)) {
+                    self.moderation.add(action);
+                }
+            }
         }
     }
 }
@@ -54,14 +68,17 @@ pub fn merge_window<'a>(
     let mut chat = ChatAccumulator::default();
     let mut viewers = ViewerPane::default();
     let mut money = MoneyPane::default();
+    let mut moderation = ModerationCounts::default();
     for pane in panes {
         chat.merge(&pane.chat);
         viewers.merge(&pane.viewers);
         money.merge(&pane.money);
+        moderation.merge(&pane.moderation);
     }
     let mut m = WindowMetrics::empty(channel.clone(), Timestamp(start), Timestamp(end), is_final);
     chat.finish(&mut m, end - start);
     viewers.finish(&mut m);
     money.finish(&mut m);
+    m.moderation = moderation;
     m
 }

@@ -39,6 +39,12 @@ describe('liveUrl', () => {
       'ws://127.0.0.1:8000/ws/live/a',
     );
   });
+
+  it('carries the API token as access_token, escaped', () => {
+    expect(liveUrl('a', { protocol: 'http:', host: 'h' }, 's3cret/+=')).toBe(
+      'ws://h/ws/live/a?access_token=s3cret%2F%2B%3D',
+    );
+  });
 });
 
 describe('backoffDelay', () => {
