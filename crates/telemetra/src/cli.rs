@@ -124,10 +124,19 @@ pub struct TwitchArgs {
     #[arg(long, env = "TELEMETRA_EMOTE_LIST", value_name = "FILE")]
     pub emote_list: Option<PathBuf>,
     /// Twitch application client id: with the secret, viewer counts come from Helix.
-    #[arg(long, env = "TELEMETRA_TWITCH_CLIENT_ID", requires = "helix_client_secret")]
+    #[arg(
+        long,
+        env = "TELEMETRA_TWITCH_CLIENT_ID",
+        requires = "helix_client_secret"
+    )]
     pub helix_client_id: Option<String>,
     /// Twitch application client secret.
-    #[arg(long, env = "TELEMETRA_TWITCH_CLIENT_SECRET", hide_env_values = true, requires = "helix_client_id")]
+    #[arg(
+        long,
+        env = "TELEMETRA_TWITCH_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "helix_client_id"
+    )]
     pub helix_client_secret: Option<String>,
     /// Time between Helix viewer-count polls.
     #[arg(long, env = "TELEMETRA_HELIX_INTERVAL", default_value = "30s", value_parser = duration)]
@@ -624,7 +633,10 @@ mod tests {
             }
         };
         let r = run(&[]).unwrap();
-        assert_eq!((r.source, r.generator.channels), (Source::Generator, Channels::Count(10)));
+        assert_eq!(
+            (r.source, r.generator.channels),
+            (Source::Generator, Channels::Count(10))
+        );
         let r = run(&["--source", "twitch", "--channels", "Alpha,#beta,gamma_3"]).unwrap();
         assert_eq!(r.source, Source::Twitch);
         let names = ["alpha", "beta", "gamma_3"].map(|n| ChannelId::parse(n).unwrap());
@@ -633,10 +645,20 @@ mod tests {
         assert!(run(&["--channels", "0"]).is_err());
         assert!(run(&["--channels", "not a channel!"]).is_err());
         assert!(run(&["--irc-url", "http://x"]).is_err());
-        assert!(run(&["--helix-client-id", "x"]).is_err(), "the secret is needed too");
+        assert!(
+            run(&["--helix-client-id", "x"]).is_err(),
+            "the secret is needed too"
+        );
         let Ok(Command::Ingest(IngestCommand::Twitch(i))) = Cli::try_parse_from([
-            "telemetra", "ingest", "twitch", "--channels", "a,b", "--brokers", "k:9092",
-            "--irc-url", "irc://127.0.0.1:6667",
+            "telemetra",
+            "ingest",
+            "twitch",
+            "--channels",
+            "a,b",
+            "--brokers",
+            "k:9092",
+            "--irc-url",
+            "irc://127.0.0.1:6667",
         ])
         .map(|c| c.command) else {
             panic!("ingest twitch")

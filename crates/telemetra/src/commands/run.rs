@@ -179,7 +179,11 @@ async fn feed_events(mut events: mpsc::Receiver<Event>, producer: MemoryProducer
     while let Some(event) = events.recv().await {
         let key = event.channel().as_str().as_bytes().to_vec();
         if producer
-            .send(Some(event.kind().topic()), &key, Bytes::from(event.to_json()))
+            .send(
+                Some(event.kind().topic()),
+                &key,
+                Bytes::from(event.to_json()),
+            )
             .await
             .is_err()
         {

@@ -52,7 +52,10 @@ pub fn start(
             interval: args.helix_interval,
             channels,
         };
-        tracing::info!(interval_s = cfg.interval.as_secs(), "Polling Helix for viewer counts.");
+        tracing::info!(
+            interval_s = cfg.interval.as_secs(),
+            "Polling Helix for viewer counts."
+        );
         tokio::spawn(async move {
             if let Err(e) = helix::run(cfg, tx, shutdown).await {
                 tracing::error!(error = %format!("{e:#}"), "The Helix viewer source stopped.");
@@ -72,6 +75,14 @@ async fn report(stats: Arc<Stats>, mut shutdown: watch::Receiver<bool>) {
             _ = shutdown.wait_for(|stop| *stop) => return,
         }
         let [lines, rejected, ignored, events, connections, reconnects] = stats.snapshot();
-        tracing::info!(lines, rejected, ignored, events, connections, reconnect_requests = reconnects, "Twitch chat.");
+        tracing::info!(
+            lines,
+            rejected,
+            ignored,
+            events,
+            connections,
+            reconnect_requests = reconnects,
+            "Twitch chat."
+        );
     }
 }
