@@ -117,7 +117,7 @@ pub struct IngestTwitchArgs {
 #[derive(Debug, Args)]
 pub struct TwitchArgs {
     /// Twitch chat server: ircs://host:port (TLS) or irc://host:port (plain TCP).
-    #[arg(long, env = "TELEMETRA_TWITCH_IRC_URL", default_value = telemetra_twitch::IrcUrl::DEFAULT)]
+    #[arg(long, env = "TELEMETRA_IRC_URL", default_value = telemetra_twitch::IrcUrl::DEFAULT)]
     pub irc_url: telemetra_twitch::IrcUrl,
     /// Third-party emote names (BTTV, FFZ, 7TV) to count in chat: a file with one name
     /// per line, or a JSON array.

@@ -342,7 +342,7 @@ fn roomstate(msg: &Message, received_ms: i64) -> Result<Mapped, MapError> {
         },
         unique_chat: flag("r9k")?,
     };
-    if settings.is_empty() {
+    if settings == RoomSettings::default() {
         return Ok(Mapped::Ignored("roomstate:no-settings".into()));
     }
     let timestamp = timestamp(msg, received_ms)?;

@@ -9,6 +9,9 @@
 //! * [`client`] keeps an anonymous, read-only connection: login, rate-limited joins,
 //!   PING/PONG, RECONNECT, backoff. [`helix`] polls viewer counts.
 //!
+//! The networking is the default `net` feature; without it the crate is the parser
+//! and the mapping alone (the fuzz target builds it that way).
+//!
 //! Events leave through a `tokio::sync::mpsc` channel; the caller puts them on the
 //! in-process bus (`telemetra run --source twitch`) or on Kafka (`telemetra ingest
 //! twitch`).
@@ -26,16 +29,20 @@
 //! `either` and `smallvec` along. A small parser with our own rejection reasons, and a
 //! mapping that reads only the tags each event needs, is less code to trust.
 
+#[cfg(feature = "net")]
 pub mod client;
 pub mod emotes;
 pub mod events;
+#[cfg(feature = "net")]
 pub mod helix;
 pub mod irc;
 pub mod tags;
 
+#[cfg(feature = "net")]
 pub use client::{ClientConfig, IrcUrl, Stats};
 pub use emotes::EmoteList;
 pub use events::{map_message, MapError, Mapped};
+#[cfg(feature = "net")]
 pub use helix::HelixConfig;
 pub use irc::{parse, parse_bytes, Message, ParseError};
 
