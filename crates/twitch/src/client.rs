@@ -216,7 +216,7 @@ pub async fn run(
                 }
                 let delay = backoff(failures, cfg.backoff_initial, cfg.backoff_max);
                 failures = failures.saturating_add(1);
-                tracing::warn!(server = %cfg.url, error = %format!("{e:#}"), retry_in_ms = delay.as_millis() as u64, "Twitch chat connection lost.");
+                tracing::warn!(server = %cfg.url, error = %format!("{e:#}"), retry_in_ms = delay.as_millis() as u64, "No Twitch chat connection; reconnecting after a delay.");
                 delay
             }
         };

@@ -206,3 +206,27 @@ async fn a_silent_server_is_pinged_then_left() {
     next.login(1).await;
     task.abort();
 }
+
+#[tokio::test]
+async fn ircs_speaks_tls_and_a_failed_handshake_is_retried() {
+    use tokio::io::AsyncReadExt;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut cfg = config(port, &["alpha"]);
+    cfg.url = format!("ircs://127.0.0.1:{port}").parse().unwrap();
+    let (tx, _rx) = mpsc::channel(8);
+    let (_stop_tx, stop) = watch::channel(false);
+    let stats = Arc::new(Stats::default());
+    let task = tokio::spawn(client::run(cfg, tx, stats.clone(), stop));
+    for _ in 0..2 {
+        let (mut stream, _) = timeout(WAIT, listener.accept()).await.unwrap().unwrap();
+        let mut head = [0u8; 3];
+        stream.read_exact(&mut head).await.unwrap();
+        // A TLS handshake record (a ClientHello), not an IRC line.
+        assert_eq!(head, [0x16, 0x03, 0x01]);
+        stream.write_all(b"NOT TLS\r\n").await.unwrap();
+        drop(stream);
+    }
+    assert_eq!(stats.snapshot()[4], 0, "no session was established");
+    task.abort();
+}
