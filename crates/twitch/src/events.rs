@@ -122,10 +122,12 @@ fn channel(msg: &Message) -> Result<ChannelId, MapError> {
 fn timestamp(msg: &Message, received_ms: i64) -> Result<Timestamp, MapError> {
     match msg.tags.non_empty("tmi-sent-ts") {
         None => Ok(Timestamp(received_ms)),
+        // Within what a timestamp can be written as (years 0000 to 9999); anything else
+        // would make an event the decoder rejects.
         Some(v) => v
             .parse::<i64>()
             .ok()
-            .filter(|ms| *ms >= 0)
+            .filter(|ms| (0..=Timestamp::MAX.0).contains(ms))
             .map(Timestamp)
             .ok_or_else(|| bad("tmi-sent-ts", v)),
     }
@@ -144,11 +146,13 @@ fn number(msg: &Message, tag: &'static str) -> Result<u64, MapError> {
     v.parse().map_err(|_| bad(tag, v))
 }
 
-/// The sender's login: the `login` tag (USERNOTICE, CLEARMSG), else the prefix nick.
+/// The sender's login: the `login` tag, else the prefix nick. USERNOTICE comes from
+/// the server (`:tmi.twitch.tv`), so there only the tag names the user.
 fn user(msg: &Message) -> Result<String, MapError> {
+    let from_prefix = msg.command != "USERNOTICE";
     msg.tags
         .non_empty("login")
-        .or_else(|| msg.nick().filter(|n| !n.is_empty()))
+        .or_else(|| msg.nick().filter(|n| from_prefix && !n.is_empty()))
         .map(str::to_ascii_lowercase)
         .ok_or(MapError::MissingUser)
 }

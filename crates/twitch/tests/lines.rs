@@ -242,6 +242,13 @@ fn usernotice_missing_what_it_needs_is_rejected_with_the_reason() {
             "lots".into()
         )))
     );
+    // The prefix of a USERNOTICE is the server, never the user.
+    let no_login =
+        "@id=x;msg-id=sub;msg-param-sub-plan=1000;tmi-sent-ts=1 :tmi.twitch.tv USERNOTICE #c";
+    assert_eq!(
+        map_line(no_login.as_bytes(), NOW, &EmoteList::default()),
+        Err(LineError::Map(MapError::MissingUser))
+    );
     let no_msg_id = "@id=x;login=a :tmi.twitch.tv USERNOTICE #c";
     assert_eq!(
         map_line(no_msg_id.as_bytes(), NOW, &EmoteList::default()),
@@ -412,7 +419,7 @@ fn malformed_lines_are_rejected_with_their_reason() {
 
 #[test]
 fn valid_lines_with_unusable_content_are_rejected_with_their_reason() {
-    let cases: [(&str, MapError); 6] = [
+    let cases: [(&str, MapError); 7] = [
         ("@id=1 :u!u@u PRIVMSG", MapError::MissingParam("channel")),
         ("@id=1 :u!u@u PRIVMSG #c", MapError::MissingParam("message")),
         (
@@ -427,6 +434,11 @@ fn valid_lines_with_unusable_content_are_rejected_with_their_reason() {
         (
             "@id=1;bits=-5 :u!u@u PRIVMSG #c :x",
             MapError::BadTag("bits", "-5".into()),
+        ),
+        // Found by fuzzing: a server time past year 9999 cannot be written as RFC 3339.
+        (
+            "@id=1;tmi-sent-ts=164272507246572675 :u!u@u PRIVMSG #c :x",
+            MapError::BadTag("tmi-sent-ts", "164272507246572675".into()),
         ),
     ];
     for (line, want) in cases {
