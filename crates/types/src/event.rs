@@ -214,12 +214,7 @@ impl Serialize for RoomSettings {
         let mut st = serializer.serialize_struct("RoomSettings", 5)?;
         field(&mut st, sparse, "emote_only", &self.emote_only)?;
         field(&mut st, sparse, "subs_only", &self.subs_only)?;
-        field(
-            &mut st,
-            sparse,
-            "followers_only_minutes",
-            &self.followers_only_minutes,
-        )?;
+        field(&mut st, sparse, "followers_only_minutes", &self.followers_only_minutes)?;
         field(&mut st, sparse, "slow_seconds", &self.slow_seconds)?;
         field(&mut st, sparse, "unique_chat", &self.unique_chat)?;
         st.end()
@@ -419,10 +414,7 @@ mod tests {
             slow_seconds: Some(30),
             ..RoomSettings::default()
         };
-        assert_eq!(
-            serde_json::to_string(&slow).unwrap(),
-            r#"{"slow_seconds":30}"#
-        );
+        assert_eq!(serde_json::to_string(&slow).unwrap(), r#"{"slow_seconds":30}"#);
         let back: RoomSettings = serde_json::from_str(r#"{"slow_seconds":30}"#).unwrap();
         assert_eq!(back, slow);
         let bytes = postcard::to_allocvec(&slow).unwrap();

@@ -9,9 +9,7 @@ mod chat;
 mod money;
 mod viewer;
 
-use telemetra_types::{
-    ChannelId, Event, ModerationCounts, StreamEventType, Timestamp, WindowMetrics,
-};
+use telemetra_types::{ChannelId, Event, ModerationCounts, StreamEventType, Timestamp, WindowMetrics};
 
 use crate::{Sentiment, SentimentClass};
 
