@@ -99,7 +99,7 @@ async function waitForHealth(url = apiUrl) {
 }
 
 /** Starts `telemetra run` on `port` with `dataDir`; every run appends to server.log. */
-async function startServer() {
+async function startServer(extraFlags = []) {
   serverRuns += 1;
   serverExit = null;
   const log = createWriteStream(path.join(resultsDir, 'server.log'), {
@@ -108,7 +108,7 @@ async function startServer() {
   log.write(`---- run ${serverRuns}: telemetra run on port ${port}\n`);
   server = spawn(
     serverBin,
-    ['run', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...SERVER_FLAGS],
+    ['run', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...SERVER_FLAGS, ...extraFlags],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server.stdout.pipe(log);
@@ -431,6 +431,21 @@ describe('dashboard against the real server', { skip: missing.length > 0 }, () =
     assert.ok(hours > 0, `hours watched should be above 0, got ${hours}`);
     assert.match((await page.getByTestId('stat-peak').textContent()) ?? '', /\d/);
 
+    // The generator's moderators delete about 1 message in 400 and time out or ban fewer.
+    const actions = await poll(async () => {
+      const values = await page
+        .getByTestId('moderation')
+        .locator('dd[data-value]')
+        .evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-value'))));
+      const sum = values.reduce((a, b) => a + b, 0);
+      return values.length === 4 && sum > 0 ? sum : 0;
+    }, 45_000);
+    assert.ok(actions > 0, 'the moderation panel counts moderator actions');
+    assert.match(
+      (await page.getByTestId('room-modes').textContent()) ?? '',
+      /^Chat modes: (none reported|.+)$/,
+    );
+
     // The engine does not score sentiment yet: the panel must say so rather than stay blank.
     const sentiment = page.getByTestId('sentiment-panel');
     const hasChart = (await sentiment.getByTestId('sentiment-chart').count()) > 0;
@@ -602,5 +617,37 @@ describe('dashboard against the real server', { skip: missing.length > 0 }, () =
       pointsAfter >= pointsBefore,
       `the chart keeps its history (${pointsBefore} → ${pointsAfter})`,
     );
+  });
+
+  it('asks for the API token of a server that wants one, then works with it', async () => {
+    // Characters that must be percent-encoded in the WebSocket URL.
+    const token = 'e2e+token/0123456789=';
+    await stopServer();
+    await startServer(['--api-token', token]);
+    await page.goto(`${baseUrl}/#/`, { waitUntil: 'domcontentloaded' });
+    const prompt = page.getByTestId('token-prompt');
+    await prompt.waitFor({ timeout: 15_000 });
+    await screenshot('token-prompt.png', false);
+
+    // A wrong token is refused and the prompt says so.
+    await page.getByTestId('token-input').fill('not-the-token');
+    await page.getByTestId('token-save').click();
+    await page.waitForLoadState('domcontentloaded');
+    await prompt.waitFor({ timeout: 15_000 });
+    assert.match((await prompt.textContent()) ?? '', /refused the saved token/);
+
+    await page.getByTestId('token-input').fill(token);
+    await page.getByTestId('token-save').click();
+    await page.waitForLoadState('domcontentloaded');
+    const rows = page.getByTestId('overview-row');
+    const count = await poll(async () => ((await rows.count()) >= 3 ? rows.count() : 0), 20_000);
+    assert.ok(count >= 3, 'with the token the overview lists the channels');
+    assert.equal(await prompt.count(), 0, 'the prompt is gone');
+
+    // The live socket carries the token too (browsers cannot set headers on WebSockets).
+    const first = await rows.first().getAttribute('data-channel');
+    await go(`#/channel/${first}`);
+    const live = await poll(async () => (await connectionState()) === 'connected', 20_000);
+    assert.ok(live, 'the live feed connects with the token');
   });
 });

@@ -176,6 +176,7 @@ pub fn init() {
         "oversize",
         "unknown_kind",
         "future_timestamp",
+        "duplicate_id",
     ] {
         EVENTS_REJECTED.with_label_values(&[reason]);
     }

@@ -89,12 +89,20 @@ pub async fn require_token(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
+    // Query values arrive percent-encoded (the dashboard encodes the token).
     let from_query = path
         .starts_with("/ws/")
         .then(|| request.uri().query())
         .flatten()
-        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("access_token=")));
-    let given = from_header.or(from_query).unwrap_or("");
+        .and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "access_token")
+                .map(|(_, v)| v.into_owned())
+        });
+    let given = from_header
+        .map(str::to_owned)
+        .or(from_query)
+        .unwrap_or_default();
     // Constant time: the comparison must not reveal how much of a guess was right.
     if given.as_bytes().ct_eq(expected.as_bytes()).into() {
         next.run(request).await

@@ -121,8 +121,8 @@ async fn snapshot(state: &AppState, id: &ChannelId) -> Result<LiveMessage, telem
         )
         .await?;
     Ok(LiveMessage::Snapshot {
-        stream,
-        window,
+        stream: stream.map(Box::new),
+        window: window.map(Box::new),
         moments,
     })
 }

@@ -41,6 +41,9 @@ pub enum Verdict {
     Late,
     /// Too far ahead of the wall clock: refused entirely, watermark untouched.
     TooFarAhead,
+    /// An event with the same id and kind was already counted in the same slide of the
+    /// same channel: not counted again.
+    Duplicate,
 }
 
 /// Counters for metrics and summaries.
@@ -54,6 +57,9 @@ pub struct EngineStats {
     pub corrected: u64,
     /// Events refused as too far ahead.
     pub too_far_ahead: u64,
+    /// Events refused as duplicates of one already counted.
+    #[serde(default)]
+    pub duplicates: u64,
     /// Final windows emitted.
     pub final_windows: u64,
     /// Moments opened.
@@ -176,6 +182,13 @@ impl Engine {
             self.channels.insert(channel.clone(), state);
         }
         let ch = self.channels.get_mut(channel).expect("inserted above");
+        let pane = self.spec.pane_of(t);
+        let windowed = crate::aggregate::has_window_aggregate(event);
+        let id_key = crate::aggregate::id_key(event);
+        if windowed && ch.panes.get(&pane).is_some_and(|p| p.has_seen(id_key)) {
+            self.stats.duplicates += 1;
+            return Verdict::Duplicate;
+        }
 
         // Facts that do not depend on windows are recorded even when late.
         match event {
@@ -200,11 +213,10 @@ impl Engine {
         // Lifecycle events carry no window aggregate: a pane for one alone would make
         // windows with nothing in them, and zeros in the channel's chat baseline.
         // Moderation is counted per window, like chat.
-        if !crate::aggregate::has_window_aggregate(event) {
+        if !windowed {
             self.stats.applied += 1;
             return Verdict::Applied;
         }
-        let pane = self.spec.pane_of(t);
         let late = self.watermark.current().is_some_and(|wm| t < wm);
         if late {
             self.stats.late += 1;
@@ -225,7 +237,9 @@ impl Engine {
         if late {
             // Panes within the horizon are kept after their windows close (see
             // `finalize_through`), so the corrected windows are recomputed exactly.
-            ch.panes.entry(pane).or_default().add(event, sentiment);
+            let p = ch.panes.entry(pane).or_default();
+            p.add(event, sentiment);
+            p.remember(id_key);
             let next_final = ch.next_final.unwrap_or(i64::MIN);
             let k = self.spec.panes_per_window();
             for q in self.spec.windows_of(t).filter(|q| *q < next_final) {
@@ -243,7 +257,9 @@ impl Engine {
             self.stats.corrected += 1;
             return Verdict::Corrected;
         }
-        ch.panes.entry(pane).or_default().add(event, sentiment);
+        let p = ch.panes.entry(pane).or_default();
+        p.add(event, sentiment);
+        p.remember(id_key);
         ch.first_event_ms = ch.first_event_ms.min(t);
         ch.dirty_from = Some(ch.dirty_from.map_or(pane, |d| d.min(pane)));
         self.stats.applied += 1;

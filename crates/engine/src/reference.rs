@@ -24,6 +24,7 @@ fn reference(cfg: &EngineConfig, batches: &[Vec<(u32, Event)>]) -> BTreeMap<Key,
     let mut max_by_partition: HashMap<u32, i64> = HashMap::new();
     let mut watermark: Option<i64> = None;
     let mut accepted: Vec<&Event> = Vec::new();
+    let mut counted: HashSet<(telemetra_types::EventKind, &str)> = HashSet::new();
     for batch in batches {
         for (partition, event) in batch {
             let t = event.timestamp().0;
@@ -35,7 +36,8 @@ fn reference(cfg: &EngineConfig, batches: &[Vec<(u32, Event)>]) -> BTreeMap<Key,
                 }
                 _ => true,
             };
-            if counts {
+            // An event counts at most once, however often it is delivered.
+            if counts && counted.insert((event.kind(), event.id())) {
                 accepted.push(event);
             }
         }
@@ -317,6 +319,13 @@ fn build(raw: Vec<RawEvent>, disorder: i64) -> Vec<(u32, Event)> {
             },
         )
         .collect();
+    // Every ninth event is delivered again a little later, as a producer retry would.
+    let redelivered: Vec<_> = keyed
+        .iter()
+        .filter(|(_, i, _, _)| i % 9 == 0)
+        .map(|(arrival, i, p, e)| (arrival + (*i as i64 * 31) % 20_000, *i, *p, e.clone()))
+        .collect();
+    keyed.extend(redelivered);
     keyed.sort_by_key(|(arrival, i, _, _)| (*arrival, *i));
     keyed.into_iter().map(|(_, _, p, e)| (p, e)).collect()
 }

@@ -85,7 +85,12 @@ pub fn apply(state: &mut StreamState, set_at: &mut SetAt, m: &StreamMeta) -> boo
     set_if_newer(&mut state.category, &mut set_at.category, &m.category, t);
     if let Some(update) = &m.room_state {
         let (room, at) = (&mut state.room_state, &mut set_at.room);
-        set_if_newer(&mut room.emote_only, &mut at.emote_only, &update.emote_only, t);
+        set_if_newer(
+            &mut room.emote_only,
+            &mut at.emote_only,
+            &update.emote_only,
+            t,
+        );
         set_if_newer(&mut room.subs_only, &mut at.subs_only, &update.subs_only, t);
         set_if_newer(
             &mut room.followers_only_minutes,
@@ -93,8 +98,18 @@ pub fn apply(state: &mut StreamState, set_at: &mut SetAt, m: &StreamMeta) -> boo
             &update.followers_only_minutes,
             t,
         );
-        set_if_newer(&mut room.slow_seconds, &mut at.slow_seconds, &update.slow_seconds, t);
-        set_if_newer(&mut room.unique_chat, &mut at.unique_chat, &update.unique_chat, t);
+        set_if_newer(
+            &mut room.slow_seconds,
+            &mut at.slow_seconds,
+            &update.slow_seconds,
+            t,
+        );
+        set_if_newer(
+            &mut room.unique_chat,
+            &mut at.unique_chat,
+            &update.unique_chat,
+            t,
+        );
     }
     state.last_seen = state.last_seen.max(t);
     let mut b = before;
@@ -108,7 +123,12 @@ mod tests {
     use telemetra_types::StreamEventType::*;
 
     fn meta(t: i64, kind: StreamEventType) -> StreamMeta {
-        StreamMeta::new(format!("m{t}"), ChannelId::parse("a").unwrap(), kind, Timestamp(t))
+        StreamMeta::new(
+            format!("m{t}"),
+            ChannelId::parse("a").unwrap(),
+            kind,
+            Timestamp(t),
+        )
     }
 
     #[test]
@@ -126,7 +146,10 @@ mod tests {
             ..meta(1_000, TitleChange)
         };
         assert!(apply(&mut state, &mut at, &newer));
-        assert!(!apply(&mut state, &mut at, &older), "an older title must not win");
+        assert!(
+            !apply(&mut state, &mut at, &older),
+            "an older title must not win"
+        );
         assert_eq!(state.title.as_deref(), Some("Finals"));
         assert_eq!(state.category.as_deref(), Some("Chess"));
         // Same result in arrival order.

@@ -6,8 +6,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal, Normal, Zipf};
 use telemetra_types::{
-    ChannelId, ChatMessage, Event, StreamEventType, StreamMeta, Timestamp, Transaction,
-    TransactionType, ViewerCount,
+    ChannelId, ChatMessage, Event, ModerationAction, RoomSettings, StreamEventType, StreamMeta,
+    Timestamp, Transaction, TransactionType, ViewerCount,
 };
 
 use crate::text::{self, EMOTES, HYPE_EMOTES, NEGATIVE, NEUTRAL, POSITIVE};
@@ -94,12 +94,25 @@ pub struct Generator {
     episodes: Vec<Episode>,
     next_episode: i64,
     episode_index: usize,
+    /// Moderation draws from its own generator, so that adding it left every other
+    /// event of a seed as it was.
+    moderation_rng: ChaCha8Rng,
+    /// Moderator actions waiting for their time, in time order.
+    moderation_due: VecDeque<(i64, Event)>,
 }
+
+/// Share of chat messages a moderator deletes, times the user out for, or bans for.
+const DELETE_SHARE: f64 = 0.0025;
+const TIMEOUT_SHARE: f64 = 0.0012;
+const BAN_SHARE: f64 = 0.0003;
+/// How long after a message its moderator acts.
+const MODERATION_DELAY_MS: i64 = 2_000;
 
 impl Generator {
     /// Builds a generator; it opens with a `stream_start` for every channel.
     pub fn new(cfg: GenConfig) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+        let cfg_seed = cfg.seed;
         let n = cfg.channels.max(1);
         let channels: Vec<ChannelSim> = (0..n)
             .map(|i| {
@@ -133,12 +146,16 @@ impl Generator {
             pending: VecDeque::new(),
             episodes: Vec::new(),
             episode_index: 0,
+            moderation_rng: ChaCha8Rng::seed_from_u64(cfg_seed ^ 0x6d6f_6465_7261_7465),
+            moderation_due: VecDeque::new(),
         };
         for i in 0..g.channels.len() {
             let title = g.pick(text::TITLES).to_owned();
             let category = g.pick(text::CATEGORIES).to_owned();
             let event = g.stream_meta(i, StreamEventType::StreamStart, Some(title), Some(category));
             g.pending.push_back((g.clock, event));
+            let room = g.room_state(i);
+            g.pending.push_back((g.clock, room));
         }
         g
     }
@@ -204,10 +221,63 @@ impl Generator {
         };
         let jitter = self.jitter();
         let event = with_timestamp(event, Timestamp(self.clock - jitter));
+        if let Event::Chat(m) = &event {
+            self.maybe_moderate(m);
+        }
         self.pending.push_back((self.clock, event));
     }
 
-    /// Queues viewer samples and episode events due before `until`, in time order.
+    /// Now and then a moderator deletes a message or removes its author, a little later.
+    fn maybe_moderate(&mut self, m: &ChatMessage) {
+        let roll = self.moderation_rng.random::<f64>();
+        let (action, duration_s) = if roll < BAN_SHARE {
+            (ModerationAction::Ban, None)
+        } else if roll < BAN_SHARE + TIMEOUT_SHARE {
+            let seconds = [60, 600, 3_600][self.moderation_rng.random_range(0..3)];
+            (ModerationAction::Timeout, Some(seconds))
+        } else if roll < BAN_SHARE + TIMEOUT_SHARE + DELETE_SHARE {
+            (ModerationAction::Delete, None)
+        } else {
+            return;
+        };
+        let due = self.clock + MODERATION_DELAY_MS;
+        let event = Event::StreamMeta(StreamMeta {
+            action: Some(action),
+            target_user: Some(m.username.clone()),
+            duration_s,
+            ..StreamMeta::new(
+                format!("mod-{}", m.message_id),
+                m.channel.clone(),
+                StreamEventType::Moderation,
+                Timestamp(due),
+            )
+        });
+        self.moderation_due.push_back((due, event));
+    }
+
+    /// The chat room's modes as a channel goes live: most channels have none on.
+    fn room_state(&mut self, channel: usize) -> Event {
+        let rng = &mut self.moderation_rng;
+        let room = RoomSettings {
+            emote_only: Some(false),
+            subs_only: Some(rng.random::<f64>() < 0.05),
+            followers_only_minutes: Some(if rng.random::<f64>() < 0.2 { 10 } else { -1 }),
+            slow_seconds: Some(if rng.random::<f64>() < 0.3 { 30 } else { 0 }),
+            unique_chat: Some(false),
+        };
+        Event::StreamMeta(StreamMeta {
+            room_state: Some(room),
+            ..StreamMeta::new(
+                format!("room-{:x}-{channel}", self.cfg.seed),
+                self.channels[channel].id.clone(),
+                StreamEventType::RoomState,
+                Timestamp(self.clock),
+            )
+        })
+    }
+
+    /// Queues viewer samples, moderator actions and episode events due before `until`, in
+    /// time order.
     fn queue_due(&mut self, until: i64) {
         loop {
             let (idx, at) = self
@@ -217,6 +287,14 @@ impl Generator {
                 .map(|(i, c)| (i, c.next_sample))
                 .min_by_key(|&(_, t)| t)
                 .expect("at least one channel");
+            if let Some(&(moderation_at, _)) = self.moderation_due.front() {
+                if moderation_at <= at.min(self.next_episode) && moderation_at < until {
+                    let (due, event) = self.moderation_due.pop_front().expect("front exists");
+                    self.clock = due;
+                    self.pending.push_back((due, event));
+                    continue;
+                }
+            }
             let episode_first = self.next_episode <= at;
             let due = if episode_first { self.next_episode } else { at };
             if due >= until {
@@ -509,6 +587,53 @@ mod tests {
             assert!(e.timestamp().0 <= at && at - e.timestamp().0 <= cfg.max_jitter_ms);
             last = at;
         }
+    }
+
+    #[test]
+    fn moderators_act_on_real_messages_and_rooms_report_their_modes() {
+        let cfg = GenConfig::default();
+        let mut g = Generator::new(cfg.clone());
+        let events: Vec<Event> = (0..100_000).map(|_| g.next_timed().1).collect();
+        let chats: std::collections::HashMap<&str, &ChatMessage> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Chat(m) => Some((m.message_id.as_str(), m)),
+                _ => None,
+            })
+            .collect();
+        let actions: Vec<&StreamMeta> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::StreamMeta(m) if m.event_type == StreamEventType::Moderation => Some(m),
+                _ => None,
+            })
+            .collect();
+        let share = actions.len() as f64 / chats.len() as f64;
+        assert!((0.002..0.007).contains(&share), "moderation share {share}");
+        for a in &actions {
+            let id = a
+                .event_id
+                .strip_prefix("mod-")
+                .expect("named after the message");
+            let m = chats[id];
+            assert_eq!(a.target_user.as_ref(), Some(&m.username));
+            assert_eq!(a.channel, m.channel);
+            assert!(a.timestamp.0 - m.timestamp.0 >= MODERATION_DELAY_MS);
+            assert_eq!(
+                a.duration_s.is_some(),
+                a.action == Some(ModerationAction::Timeout)
+            );
+        }
+        let rooms = events
+            .iter()
+            .filter(
+                |e| matches!(e, Event::StreamMeta(m) if m.event_type == StreamEventType::RoomState),
+            )
+            .count();
+        assert_eq!(
+            rooms, cfg.channels,
+            "one room state per channel as it goes live"
+        );
     }
 
     #[test]

@@ -7,14 +7,15 @@ use telemetra_types::{Moment, StreamSummary, Timestamp, WindowMetrics};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveMessage {
-    /// Sent once on connect: where the channel stands.
+    /// Sent once on connect: where the channel stands. (Boxed: the other messages are
+    /// far smaller, and this one is sent once per client.)
     Snapshot {
         /// The channel, if known yet.
         #[schema(required)]
-        stream: Option<StreamSummary>,
+        stream: Option<Box<StreamSummary>>,
         /// Its current window.
         #[schema(required)]
-        window: Option<WindowMetrics>,
+        window: Option<Box<WindowMetrics>>,
         /// Its recent moments, newest first.
         moments: Vec<Moment>,
     },

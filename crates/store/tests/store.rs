@@ -179,7 +179,10 @@ async fn moderation_and_room_on(store: SqlStore) {
         })
         .await
         .unwrap();
-    let read = store.windows(&id, Timestamp(0), Timestamp(1)).await.unwrap();
+    let read = store
+        .windows(&id, Timestamp(0), Timestamp(1))
+        .await
+        .unwrap();
     assert_eq!(read[0].moderation, w.moderation);
     let stream = store.stream(&id).await.unwrap().unwrap();
     assert_eq!(

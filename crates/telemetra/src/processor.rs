@@ -123,6 +123,16 @@ impl Processor {
                     Some(event.kind().topic()),
                     raw,
                 ),
+                Verdict::Duplicate => Rejected::new(
+                    RejectReason::DuplicateId,
+                    format!(
+                        "{} `{}` was already counted",
+                        event.kind().as_str(),
+                        event.id()
+                    ),
+                    Some(event.kind().topic()),
+                    raw,
+                ),
             },
             Err(r) => r,
         };

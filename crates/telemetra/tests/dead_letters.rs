@@ -40,9 +40,17 @@ async fn every_kind_of_bad_line_is_kept_with_its_reason_and_nothing_else_changes
         .filter(|l| !l.is_empty())
         .collect();
     let every = good_lines.len() / (bad.len() + 1);
+    // One chat message is delivered twice in a row, as a retrying producer would.
+    let redelivered = (good_lines.len() / 2..good_lines.len())
+        .find(|i| good_lines[*i].starts_with(br#"{"type":"chat""#))
+        .expect("the generator writes chat");
     for (i, line) in good_lines.iter().enumerate() {
         out.write_all(line).unwrap();
         out.write_all(b"\n").unwrap();
+        if i == redelivered {
+            out.write_all(line).unwrap();
+            out.write_all(b"\n").unwrap();
+        }
         if i % every == every - 1 {
             if let Some((raw, _)) = bad.get(i / every) {
                 out.write_all(raw).unwrap();
@@ -51,6 +59,8 @@ async fn every_kind_of_bad_line_is_kept_with_its_reason_and_nothing_else_changes
         }
     }
     drop(out);
+    let mut bad = bad;
+    bad.push((good_lines[redelivered], "duplicate_id"));
 
     let summary = run_ok(&[
         "replay",

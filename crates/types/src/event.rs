@@ -179,17 +179,21 @@ impl ModerationAction {
 /// Chat room settings. Each field is absent when unchanged or unknown, so an update
 /// that carries one setting leaves the others as they were.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct RoomSettings {
     /// Only emotes may be posted.
+    #[schema(nullable = false)]
     pub emote_only: Option<bool>,
     /// Only subscribers may chat.
+    #[schema(nullable = false)]
     pub subs_only: Option<bool>,
     /// Followers-only mode: minutes a user must have followed; -1 when off.
+    #[schema(nullable = false)]
     pub followers_only_minutes: Option<i64>,
     /// Slow mode: seconds between a user's messages; 0 when off.
+    #[schema(nullable = false)]
     pub slow_seconds: Option<u64>,
     /// Unique-chat (r9k) mode: repeated messages are refused.
+    #[schema(nullable = false)]
     pub unique_chat: Option<bool>,
 }
 
@@ -214,7 +218,12 @@ impl Serialize for RoomSettings {
         let mut st = serializer.serialize_struct("RoomSettings", 5)?;
         field(&mut st, sparse, "emote_only", &self.emote_only)?;
         field(&mut st, sparse, "subs_only", &self.subs_only)?;
-        field(&mut st, sparse, "followers_only_minutes", &self.followers_only_minutes)?;
+        field(
+            &mut st,
+            sparse,
+            "followers_only_minutes",
+            &self.followers_only_minutes,
+        )?;
         field(&mut st, sparse, "slow_seconds", &self.slow_seconds)?;
         field(&mut st, sparse, "unique_chat", &self.unique_chat)?;
         st.end()
@@ -364,6 +373,16 @@ impl Event {
         }
     }
 
+    /// The event's own id (`message_id`, `event_id` or `transaction_id`).
+    pub fn id(&self) -> &str {
+        match self {
+            Event::Chat(e) => &e.message_id,
+            Event::Viewer(e) => &e.event_id,
+            Event::Transaction(e) => &e.transaction_id,
+            Event::StreamMeta(e) => &e.event_id,
+        }
+    }
+
     /// The event time.
     pub fn timestamp(&self) -> Timestamp {
         match self {
@@ -414,7 +433,10 @@ mod tests {
             slow_seconds: Some(30),
             ..RoomSettings::default()
         };
-        assert_eq!(serde_json::to_string(&slow).unwrap(), r#"{"slow_seconds":30}"#);
+        assert_eq!(
+            serde_json::to_string(&slow).unwrap(),
+            r#"{"slow_seconds":30}"#
+        );
         let back: RoomSettings = serde_json::from_str(r#"{"slow_seconds":30}"#).unwrap();
         assert_eq!(back, slow);
         let bytes = postcard::to_allocvec(&slow).unwrap();

@@ -22,8 +22,8 @@ pub use event::{
     Transaction, TransactionType, ViewerCount,
 };
 pub use output::{
-    CountEntry, ModerationCounts, Moment, MomentType, MoneyByType, Severity, StreamState, StreamSummary,
-    WindowMetrics,
+    CountEntry, ModerationCounts, Moment, MomentType, MoneyByType, Severity, StreamState,
+    StreamSummary, WindowMetrics,
 };
 pub use rejected::{RejectReason, Rejected};
 pub use time::{now_ms, Timestamp};

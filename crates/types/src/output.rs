@@ -74,9 +74,7 @@ pub struct WindowMetrics {
 }
 
 /// Moderator actions counted in a window.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ModerationCounts {
     /// Users timed out.
     pub timeouts: u64,

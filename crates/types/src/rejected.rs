@@ -20,6 +20,9 @@ pub enum RejectReason {
     UnknownKind,
     /// Event time too far ahead of the wall clock; it must not move the watermark.
     FutureTimestamp,
+    /// The same event (kind and id, same slide of the same channel) again: already
+    /// counted once.
+    DuplicateId,
 }
 
 impl RejectReason {
@@ -32,6 +35,7 @@ impl RejectReason {
             RejectReason::Oversize => "oversize",
             RejectReason::UnknownKind => "unknown_kind",
             RejectReason::FutureTimestamp => "future_timestamp",
+            RejectReason::DuplicateId => "duplicate_id",
         }
     }
 }

@@ -292,6 +292,29 @@ export interface components {
       to: components['schemas']['Timestamp'];
       windows: components['schemas']['WindowMetrics'][];
     };
+    /** @description Moderator actions counted in a window. */
+    ModerationCounts: {
+      /**
+       * Format: int64
+       * @description Users banned.
+       */
+      bans: number;
+      /**
+       * Format: int64
+       * @description Whole-chat clears.
+       */
+      clears: number;
+      /**
+       * Format: int64
+       * @description Single messages deleted.
+       */
+      deletions: number;
+      /**
+       * Format: int64
+       * @description Users timed out.
+       */
+      timeouts: number;
+    };
     /** @description An unusual moment of a stream. */
     Moment: {
       /**
@@ -370,6 +393,28 @@ export interface components {
       total: number;
     };
     /**
+     * @description Chat room settings. Each field is absent when unchanged or unknown, so an update
+     *     that carries one setting leaves the others as they were.
+     */
+    RoomSettings: {
+      /** @description Only emotes may be posted. */
+      emote_only?: boolean;
+      /**
+       * Format: int64
+       * @description Followers-only mode: minutes a user must have followed; -1 when off.
+       */
+      followers_only_minutes?: number;
+      /**
+       * Format: int64
+       * @description Slow mode: seconds between a user's messages; 0 when off.
+       */
+      slow_seconds?: number;
+      /** @description Only subscribers may chat. */
+      subs_only?: boolean;
+      /** @description Unique-chat (r9k) mode: repeated messages are refused. */
+      unique_chat?: boolean;
+    };
+    /**
      * @description How remarkable a moment is.
      * @enum {string}
      */
@@ -392,6 +437,8 @@ export interface components {
       is_live: boolean;
       /** @description Time of the latest event seen for the channel. */
       last_seen: components['schemas']['Timestamp'];
+      /** @description Chat room settings as last reported (settings never reported are absent). */
+      room_state?: components['schemas']['RoomSettings'];
       started_at: null | components['schemas']['Timestamp'];
       /** @description Channel. */
       stream_id: components['schemas']['ChannelId'];
@@ -499,6 +546,8 @@ export interface components {
        * @description Chat messages per minute over the window length.
        */
       messages_per_min: number;
+      /** @description Moderator actions in chat. */
+      moderation?: components['schemas']['ModerationCounts'];
       /** @description Money events and their sum per transaction type (types with none are left out). */
       money_by_type?: components['schemas']['MoneyByType'][];
       /**

@@ -26,6 +26,27 @@ export interface StreamSummary {
   viewer_count: number | null;
   /** Messages per minute in the latest window. */
   chat_rate: number | null;
+  /** Chat room settings as last reported; settings never reported are absent. */
+  room_state?: RoomSettings;
+}
+
+/** Chat room modes (from Twitch's ROOMSTATE); a setting never reported is absent. */
+export interface RoomSettings {
+  emote_only?: boolean;
+  subs_only?: boolean;
+  /** Minutes a user must have followed; -1 when off. */
+  followers_only_minutes?: number;
+  /** Seconds between a user's messages; 0 when off. */
+  slow_seconds?: number;
+  unique_chat?: boolean;
+}
+
+/** Moderator actions counted in a window. */
+export interface ModerationCounts {
+  timeouts: number;
+  bans: number;
+  clears: number;
+  deletions: number;
 }
 
 export interface Page<T> {
@@ -69,6 +90,8 @@ export interface MetricsWindow {
   transaction_amount: number;
   /** Money of the window by transaction type; absent on servers older than this field. */
   money_by_type?: MoneyByType[];
+  /** Moderator actions; absent on servers older than this field. */
+  moderation?: ModerationCounts;
   is_final: boolean;
 }
 

@@ -3,6 +3,7 @@ import type { Moment, StreamSummary } from '../api/types';
 import { ChannelList } from '../components/ChannelList';
 import { ChatRateChart } from '../components/ChatRateChart';
 import { EmoteCloud } from '../components/EmoteCloud';
+import { ModerationPanel } from '../components/ModerationPanel';
 import { MomentsList } from '../components/MomentsList';
 import { RangePicker } from '../components/RangePicker';
 import { RevenuePanel } from '../components/RevenuePanel';
@@ -168,6 +169,8 @@ export function ChannelView({
           range={moneyRange}
           unavailable={data.unavailable.transactions}
         />
+
+        <ModerationPanel windows={data.windows} room={stream?.room_state} />
 
         <MomentsList
           moments={data.moments}

@@ -5,11 +5,15 @@
 //! not an estimate) and merging is order-independent, so the result of a window does
 //! not depend on the order its events arrived in.
 
+use std::collections::HashSet;
+
 mod chat;
 mod money;
 mod viewer;
 
-use telemetra_types::{ChannelId, Event, ModerationCounts, StreamEventType, Timestamp, WindowMetrics};
+use telemetra_types::{
+    ChannelId, Event, ModerationCounts, StreamEventType, Timestamp, WindowMetrics,
+};
 
 use crate::{Sentiment, SentimentClass};
 
@@ -29,6 +33,20 @@ pub struct Pane {
     viewers: ViewerPane,
     money: MoneyPane,
     moderation: ModerationCounts,
+    /// Ids of the events counted here, hashed (FNV-1a: stable across processes, so a
+    /// restored snapshot still recognises them). A redelivered event carries its
+    /// original time, so it lands in the same pane and is found here.
+    seen: HashSet<u64, fnv::FnvBuildHasher>,
+}
+
+/// The key under which a pane remembers an event: its kind and id (a chat message and
+/// a viewer sample may share an id).
+pub fn id_key(event: &Event) -> u64 {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    h.write_u8(event.kind() as u8);
+    h.write(event.id().as_bytes());
+    h.finish()
 }
 
 /// Whether an event counts in windows: every kind does but lifecycle events, except
@@ -41,6 +59,15 @@ pub fn has_window_aggregate(event: &Event) -> bool {
 }
 
 impl Pane {
+    /// Whether an event with this id key was counted here.
+    pub fn has_seen(&self, key: u64) -> bool {
+        self.seen.contains(&key)
+    }
+
+    /// Remembers an event id key.
+    pub fn remember(&mut self, key: u64) {
+        self.seen.insert(key);
+    }
     /// Adds an event to the pane; chat messages come with their sentiment. Stream
     /// lifecycle events other than moderation carry no window aggregate.
     pub fn add(&mut self, event: &Event, sentiment: Option<Sentiment>) {
