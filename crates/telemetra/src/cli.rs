@@ -5,8 +5,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use telemetra_engine::{EngineConfig, LatePolicy, MomentConfig};
+use telemetra_types::ChannelId;
 
 /// Real-time analytics for live streams.
 #[derive(Debug, Parser)]
@@ -45,6 +46,9 @@ pub enum Command {
     Produce(ProduceArgs),
     /// Distributed mode: a consumer-group member, Kafka → engine → PostgreSQL and Redis.
     Process(ProcessArgs),
+    /// Distributed mode: a real source → the Kafka input topics.
+    #[command(subcommand)]
+    Ingest(IngestCommand),
     /// The built-in benchmarks, printing events/s and memory.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -63,12 +67,86 @@ pub struct RunArgs {
     /// Replay this event file (JSON Lines, optionally gzip) instead of generating events.
     #[arg(long, env = "TELEMETRA_INPUT")]
     pub input: Option<PathBuf>,
+    /// Where live events come from: the synthetic `generator`, or `twitch` chat (and
+    /// Helix viewer counts) of the channels named by --channels.
+    #[arg(long, env = "TELEMETRA_SOURCE", value_enum, default_value_t = Source::Generator)]
+    pub source: Source,
     #[command(flatten)]
     pub generator: GeneratorArgs,
+    #[command(flatten)]
+    pub twitch: TwitchArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
     pub http: HttpArgs,
+}
+
+/// The live source of `telemetra run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Source {
+    /// Synthetic events (see --channels, --rate, --seed).
+    Generator,
+    /// Real Twitch channels: chat over IRC, optional Helix viewer counts.
+    Twitch,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IngestCommand {
+    /// Twitch chat (and Helix viewer counts) of some channels → the Kafka input topics.
+    Twitch(IngestTwitchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestTwitchArgs {
+    /// Twitch channels to watch (comma-separated logins).
+    #[arg(long, env = "TELEMETRA_CHANNELS", value_delimiter = ',', required = true, value_parser = channel_name)]
+    pub channels: Vec<ChannelId>,
+    #[command(flatten)]
+    pub twitch: TwitchArgs,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Partitions of each topic created (existing topics are left as they are).
+    #[arg(long, env = "TELEMETRA_TOPIC_PARTITIONS", default_value_t = 8, value_parser = clap::value_parser!(i32).range(1..=10_000))]
+    pub partitions: i32,
+    /// Replication factor of each topic created.
+    #[arg(long, env = "TELEMETRA_REPLICATION_FACTOR", default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..=100))]
+    pub replication_factor: i32,
+}
+
+/// How to read Twitch.
+#[derive(Debug, Args)]
+pub struct TwitchArgs {
+    /// Twitch chat server: ircs://host:port (TLS) or irc://host:port (plain TCP).
+    #[arg(long, env = "TELEMETRA_IRC_URL", default_value = telemetra_twitch::IrcUrl::DEFAULT)]
+    pub irc_url: telemetra_twitch::IrcUrl,
+    /// Third-party emote names (BTTV, FFZ, 7TV) to count in chat: a file with one name
+    /// per line, or a JSON array.
+    #[arg(long, env = "TELEMETRA_EMOTE_LIST", value_name = "FILE")]
+    pub emote_list: Option<PathBuf>,
+    /// Twitch application client id: with the secret, viewer counts come from Helix.
+    #[arg(
+        long,
+        env = "TELEMETRA_TWITCH_CLIENT_ID",
+        requires = "helix_client_secret"
+    )]
+    pub helix_client_id: Option<String>,
+    /// Twitch application client secret.
+    #[arg(
+        long,
+        env = "TELEMETRA_TWITCH_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "helix_client_id"
+    )]
+    pub helix_client_secret: Option<String>,
+    /// Time between Helix viewer-count polls.
+    #[arg(long, env = "TELEMETRA_HELIX_INTERVAL", default_value = "30s", value_parser = duration)]
+    pub helix_interval: Duration,
+    /// Helix token endpoint (tests point it at a local server).
+    #[arg(long, env = "TELEMETRA_HELIX_TOKEN_URL", default_value = telemetra_twitch::HelixConfig::TOKEN_URL, hide = true)]
+    pub helix_token_url: String,
+    /// Helix API base (tests point it at a local server).
+    #[arg(long, env = "TELEMETRA_HELIX_API_URL", default_value = telemetra_twitch::HelixConfig::API_URL, hide = true)]
+    pub helix_api_url: String,
 }
 
 /// Access control and limits of the HTTP server.
@@ -331,9 +409,10 @@ pub struct SentimentArgs {
 /// The synthetic source.
 #[derive(Debug, Args)]
 pub struct GeneratorArgs {
-    /// Number of synthetic channels.
-    #[arg(long, env = "TELEMETRA_CHANNELS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub channels: u32,
+    /// Number of synthetic channels; with `run --source twitch`, the Twitch channels to
+    /// watch instead (comma-separated logins).
+    #[arg(long, env = "TELEMETRA_CHANNELS", default_value = "10", value_parser = channels_arg)]
+    pub channels: Channels,
     /// Synthetic events per second (outside scripted bursts).
     #[arg(long, env = "TELEMETRA_RATE", default_value_t = 300.0)]
     pub rate: f64,
@@ -345,7 +424,26 @@ pub struct GeneratorArgs {
     pub max_jitter: Duration,
 }
 
+/// `--channels`: a count of synthetic channels, or a list of real ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Channels {
+    /// How many synthetic channels to generate.
+    Count(u32),
+    /// Channel logins.
+    Names(Vec<ChannelId>),
+}
+
 impl GeneratorArgs {
+    /// The number of synthetic channels, or an error when names were given.
+    pub fn channel_count(&self) -> anyhow::Result<u32> {
+        match &self.channels {
+            Channels::Count(n) => Ok(*n),
+            Channels::Names(_) => anyhow::bail!(
+                "--channels takes a number of synthetic channels here; channel names are for --source twitch"
+            ),
+        }
+    }
+
     /// The jitter in milliseconds.
     pub fn max_jitter_ms(&self) -> i64 {
         i64::try_from(self.max_jitter.as_millis()).unwrap_or(i64::MAX)
@@ -357,8 +455,12 @@ impl GeneratorArgs {
         start: telemetra_types::Timestamp,
         base: telemetra_gen::GenConfig,
     ) -> telemetra_gen::GenConfig {
+        let channels = match &self.channels {
+            Channels::Count(n) => *n as usize,
+            Channels::Names(names) => names.len(),
+        };
         telemetra_gen::GenConfig {
-            channels: self.channels as usize,
+            channels,
             rate: self.rate,
             seed: self.seed,
             max_jitter_ms: self.max_jitter_ms(),
@@ -443,6 +545,30 @@ fn key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
+fn channels_arg(s: &str) -> Result<Channels, String> {
+    if let Ok(n) = s.trim().parse::<u32>() {
+        return if (1..=100_000).contains(&n) {
+            Ok(Channels::Count(n))
+        } else {
+            Err(format!("{n} is not in 1..=100000"))
+        };
+    }
+    let names = s
+        .split(',')
+        .filter(|n| !n.trim().is_empty())
+        .map(channel_name)
+        .collect::<Result<Vec<_>, _>>()?;
+    if names.is_empty() {
+        return Err("expected a number or channel names".into());
+    }
+    Ok(Channels::Names(names))
+}
+
+fn channel_name(s: &str) -> Result<ChannelId, String> {
+    let name = s.trim().trim_start_matches('#').to_ascii_lowercase();
+    ChannelId::parse(&name).map_err(|e| e.to_string())
+}
+
 fn duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 500ms, 10s, 1m)"))
 }
@@ -493,5 +619,52 @@ mod tests {
             Cli::try_parse_from(["telemetra", "replay", "--input", "f", "--window", "soon"])
                 .is_err()
         );
+    }
+
+    #[test]
+    fn channels_are_a_count_or_twitch_logins() {
+        let run = |args: &[&str]| {
+            let mut all = vec!["telemetra", "run"];
+            all.extend_from_slice(args);
+            match Cli::try_parse_from(all).map(|c| c.command) {
+                Ok(Command::Run(r)) => Ok(r),
+                Ok(_) => panic!("run"),
+                Err(e) => Err(e),
+            }
+        };
+        let r = run(&[]).unwrap();
+        assert_eq!(
+            (r.source, r.generator.channels),
+            (Source::Generator, Channels::Count(10))
+        );
+        let r = run(&["--source", "twitch", "--channels", "Alpha,#beta,gamma_3"]).unwrap();
+        assert_eq!(r.source, Source::Twitch);
+        let names = ["alpha", "beta", "gamma_3"].map(|n| ChannelId::parse(n).unwrap());
+        assert_eq!(r.generator.channels, Channels::Names(names.to_vec()));
+        assert!(r.generator.channel_count().is_err());
+        assert!(run(&["--channels", "0"]).is_err());
+        assert!(run(&["--channels", "not a channel!"]).is_err());
+        assert!(run(&["--irc-url", "http://x"]).is_err());
+        assert!(
+            run(&["--helix-client-id", "x"]).is_err(),
+            "the secret is needed too"
+        );
+        let Ok(Command::Ingest(IngestCommand::Twitch(i))) = Cli::try_parse_from([
+            "telemetra",
+            "ingest",
+            "twitch",
+            "--channels",
+            "a,b",
+            "--brokers",
+            "k:9092",
+            "--irc-url",
+            "irc://127.0.0.1:6667",
+        ])
+        .map(|c| c.command) else {
+            panic!("ingest twitch")
+        };
+        assert_eq!(i.channels.len(), 2);
+        assert!(!i.twitch.irc_url.tls);
+        assert!(Cli::try_parse_from(["telemetra", "ingest", "twitch"]).is_err());
     }
 }

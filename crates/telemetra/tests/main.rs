@@ -14,5 +14,7 @@ mod kafka;
 mod sentiment;
 // The deployment files (Compose, Kubernetes, Dockerfile), checked offline.
 mod deploy;
+// `run --source twitch`: a fake chat server and Helix API → the API.
+mod twitch;
 // Shared helpers.
 mod util;

@@ -25,7 +25,7 @@ pub fn generate(args: GenerateArgs) -> Result<()> {
         Box::new(BufWriter::with_capacity(1 << 20, file))
     };
     let mut generator = Generator::new(cfg);
-    let channels = args.generator.channels as u64;
+    let channels = u64::from(args.generator.channel_count()?);
     // The last events close every stream, so a replay ends with channels offline.
     let body = if args.events >= 2 * channels {
         args.events - channels

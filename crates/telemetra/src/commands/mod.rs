@@ -2,6 +2,7 @@
 
 mod bench;
 mod generate;
+mod ingest;
 mod migrate;
 mod process;
 mod produce;
@@ -9,6 +10,7 @@ mod replay;
 mod run;
 mod sentiment;
 mod serve;
+mod twitch;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -30,6 +32,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Migrate(args) => migrate::migrate(args).await,
         Command::Produce(args) => produce::produce(args).await,
         Command::Process(args) => process::process(args).await,
+        Command::Ingest(cmd) => ingest::ingest(cmd).await,
         Command::Sentiment(args) => sentiment::sentiment(args),
     }
 }

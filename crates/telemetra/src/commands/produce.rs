@@ -22,6 +22,9 @@ use crate::input::{next_line, open_lines};
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 
 pub async fn produce(args: ProduceArgs) -> Result<()> {
+    if args.input.is_none() {
+        args.generator.channel_count()?;
+    }
     let settings = args.kafka.settings();
     ensure_topics(&settings, args.partitions, args.replication_factor).await?;
     let stop = Arc::new(AtomicBool::new(false));

@@ -1,6 +1,6 @@
 //! `telemetra run`: the embedded default, everything in one process.
 //!
-//! generator (or file) → in-process bus → processor (engine → SQLite, live hub)
+//! generator, Twitch or a file → in-process bus → processor (engine → SQLite, live hub)
 //!                                         API + dashboard ← SQLite, live hub
 
 use std::fs::OpenOptions;
@@ -9,17 +9,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use telemetra_api::AppState;
 use telemetra_bus::memory::{self, MemoryConsumer, MemoryProducer};
 use telemetra_engine::Engine;
 use telemetra_gen::{GenConfig, Generator};
 use telemetra_live::{LiveHub, MemoryHub};
-use telemetra_types::{now_ms, peek_channel, Timestamp};
-use tokio::sync::watch;
+use telemetra_types::{now_ms, peek_channel, Event, Timestamp};
+use tokio::sync::{mpsc, watch};
 
-use crate::cli::RunArgs;
+use crate::cli::{Channels, RunArgs, Source};
 use crate::input::{next_line, open_lines};
 use crate::processor::Processor;
 
@@ -29,6 +29,18 @@ const BUS_CAPACITY: usize = 65_536;
 const BATCH: usize = 2_048;
 
 pub async fn run(args: RunArgs) -> Result<()> {
+    match (&args.input, args.source, &args.generator.channels) {
+        (Some(_), Source::Twitch, _) => {
+            bail!("--input replays a file; it cannot be combined with --source twitch")
+        }
+        (None, Source::Generator, _) => {
+            args.generator.channel_count()?;
+        }
+        (None, Source::Twitch, Channels::Count(_)) => {
+            bail!("--source twitch needs the channels to watch: --channels name1,name2")
+        }
+        _ => {}
+    }
     let engine_cfg = args.engine.engine_config();
     let engine = Engine::new(engine_cfg.clone()).context("invalid engine settings")?;
     let store = super::open_embedded_store(&args.data_dir).await?;
@@ -39,9 +51,14 @@ pub async fn run(args: RunArgs) -> Result<()> {
     let (shutdown_tx, shutdown) = watch::channel(false);
     let (producer, consumer) = memory::bus(args.engine.partitions, BUS_CAPACITY);
 
-    let source = match &args.input {
-        Some(path) => tokio::spawn(feed_file(path.clone(), producer)),
-        None => {
+    let source = match (&args.input, &args.generator.channels) {
+        (Some(path), _) => tokio::spawn(feed_file(path.clone(), producer)),
+        (None, Channels::Names(names)) if args.source == Source::Twitch => {
+            let events = super::twitch::start(&args.twitch, names.clone(), shutdown.clone())?;
+            tracing::info!(channels = names.len(), server = %args.twitch.irc_url, "Watching Twitch chat.");
+            tokio::spawn(feed_events(events, producer))
+        }
+        (None, _) => {
             let cfg = args.generator.config(
                 Timestamp(now_ms()),
                 GenConfig::for_window(engine_cfg.window_ms, engine_cfg.slide_ms),
@@ -155,6 +172,25 @@ async fn feed_generator(
             episodes_written = generator.episodes().len();
         }
     }
+}
+
+/// Puts a live source's events on the bus until it closes.
+async fn feed_events(mut events: mpsc::Receiver<Event>, producer: MemoryProducer) -> Result<()> {
+    while let Some(event) = events.recv().await {
+        let key = event.channel().as_str().as_bytes().to_vec();
+        if producer
+            .send(
+                Some(event.kind().topic()),
+                &key,
+                Bytes::from(event.to_json()),
+            )
+            .await
+            .is_err()
+        {
+            break; // the processor is gone: shutting down
+        }
+    }
+    Ok(())
 }
 
 /// Streams a file's lines onto the bus as fast as the processor takes them.
