@@ -457,3 +457,103 @@ impl Proxy {
         self.up.send_replace(up);
     }
 }
+
+/// `ingest twitch` → Kafka → `process`: a chat session from a fake IRC server ends up
+/// in PostgreSQL like in the embedded mode.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_twitch_session_reaches_postgres_through_kafka() {
+    use crate::twitch::{privmsg, usernotice, Conn};
+    use telemetra_store::Store;
+    use telemetra_types::{now_ms, ChannelId, Timestamp};
+
+    let d = Deployment::new("twitch").await;
+    let irc = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let irc_url = format!("irc://{}", irc.local_addr().unwrap());
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+    let (played_tx, played_rx) = tokio::sync::oneshot::channel::<()>();
+    let session = tokio::spawn(async move {
+        let mut c = Conn::accept(&irc).await;
+        c.login(&["alpha"]).await;
+        for (id, user, text) in [
+            ("k1", "ann", "hello"),
+            ("k2", "bob", "gg"),
+            ("k3", "ann", "wp"),
+        ] {
+            c.send(&privmsg(id, "alpha", user, "emotes=;", text)).await;
+        }
+        c.send(&usernotice(
+            "k-sub",
+            "alpha",
+            "dee",
+            "msg-id=sub;msg-param-cumulative-months=1;msg-param-sub-plan=1000;msg-param-sub-plan-name=Sub",
+        ))
+        .await;
+        c.send(&format!(
+            "@ban-duration=60;room-id=1;target-user-id=5;tmi-sent-ts={} :tmi.twitch.tv CLEARCHAT #alpha :bob",
+            now_ms()
+        ))
+        .await;
+        c.send("@emote-only=0;followers-only=-1;r9k=0;room-id=1;slow=30;subs-only=0 :tmi.twitch.tv ROOMSTATE #alpha")
+            .await;
+        played_tx.send(()).unwrap();
+        // Hold the connection until the ingester is stopped.
+        let _ = done_rx.await;
+    });
+
+    let mut args: Vec<String> = [
+        "ingest",
+        "twitch",
+        "--channels",
+        "alpha",
+        "--irc-url",
+        &irc_url,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    args.extend(d.kafka_args());
+    args.extend(["--partitions".to_owned(), "2".to_owned()]);
+    let ingest = Proc::spawn(&args, d.dir.path(), "ingest");
+    tokio::time::timeout(Duration::from_secs(60), played_rx)
+        .await
+        .unwrap_or_else(|_| panic!("the session was not played:\n{}", ingest.log()))
+        .unwrap();
+    // Give the client a moment to read the last lines, then stop it cleanly: it flushes.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    std::process::Command::new("kill")
+        .args(["-TERM", &ingest.child.id().to_string()])
+        .status()
+        .unwrap();
+    let log_path = d.dir.path().join("ingest.log");
+    ingest.wait_success(Duration::from_secs(60)).await;
+    let log = std::fs::read_to_string(log_path).unwrap();
+    // 3 chat messages, the subscription, the timeout and the room modes.
+    assert!(log.contains("produced 6 events"), "{log}");
+    let _ = done_tx.send(());
+    session.await.unwrap();
+
+    d.drain("process").await;
+    let store = d.store().await;
+    let alpha = ChannelId::parse("alpha").unwrap();
+    let windows = store
+        .windows(&alpha, Timestamp(0), Timestamp(now_ms() + 3_600_000))
+        .await
+        .unwrap();
+    assert!(windows.iter().all(|w| w.is_final));
+    assert_eq!(windows.iter().map(|w| w.message_count).max(), Some(3));
+    assert_eq!(
+        windows.iter().map(|w| w.moderation.timeouts).max(),
+        Some(1),
+        "the timeout is counted in its windows"
+    );
+    let stream = store.stream(&alpha).await.unwrap().expect("alpha is known");
+    assert_eq!(stream.state.room_state.slow_seconds, Some(30));
+    let subs: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM transactions WHERE stream_id = 'alpha' AND transaction_type = 'subscription'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(subs, 1);
+    store.pool().close().await;
+    d.finish().await;
+}

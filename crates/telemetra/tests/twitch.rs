@@ -18,13 +18,13 @@ use crate::util::{dump_tables, get_json, Server};
 const WAIT: Duration = Duration::from_secs(30);
 
 /// One accepted client connection, line by line.
-struct Conn {
+pub(crate) struct Conn {
     lines: tokio::io::Lines<BufReader<OwnedReadHalf>>,
     write: OwnedWriteHalf,
 }
 
 impl Conn {
-    async fn accept(listener: &TcpListener) -> Conn {
+    pub(crate) async fn accept(listener: &TcpListener) -> Conn {
         let (stream, _) = timeout(WAIT, listener.accept())
             .await
             .expect("telemetra connects to the chat server")
@@ -36,7 +36,7 @@ impl Conn {
         }
     }
 
-    async fn recv(&mut self) -> String {
+    pub(crate) async fn recv(&mut self) -> String {
         timeout(WAIT, self.lines.next_line())
             .await
             .expect("a line from telemetra in time")
@@ -44,7 +44,7 @@ impl Conn {
             .expect("telemetra keeps the connection open")
     }
 
-    async fn send(&mut self, line: &str) {
+    pub(crate) async fn send(&mut self, line: &str) {
         self.write
             .write_all(format!("{line}\r\n").as_bytes())
             .await
@@ -52,7 +52,7 @@ impl Conn {
     }
 
     /// Expects the anonymous login and a JOIN of every channel; welcomes the client.
-    async fn login(&mut self, channels: &[&str]) {
+    pub(crate) async fn login(&mut self, channels: &[&str]) {
         let mut saw = Vec::new();
         let mut joined = Vec::new();
         while joined.len() < channels.len() {
@@ -82,14 +82,14 @@ impl Conn {
     }
 }
 
-fn privmsg(id: &str, channel: &str, user: &str, extra_tags: &str, text: &str) -> String {
+pub(crate) fn privmsg(id: &str, channel: &str, user: &str, extra_tags: &str, text: &str) -> String {
     format!(
         "@badge-info=;badges=subscriber/3;color=#1E90FF;display-name={user};{extra_tags}id={id};mod=0;room-id=1;subscriber=1;tmi-sent-ts={};turbo=0;user-id=7;user-type= :{user}!{user}@{user}.tmi.twitch.tv PRIVMSG #{channel} :{text}",
         now_ms()
     )
 }
 
-fn usernotice(id: &str, channel: &str, login: &str, tags: &str) -> String {
+pub(crate) fn usernotice(id: &str, channel: &str, login: &str, tags: &str) -> String {
     format!(
         "@badge-info=;badges=;color=;display-name={login};emotes=;id={id};login={login};mod=0;{tags};room-id=1;subscriber=0;system-msg=;tmi-sent-ts={};user-id=9;user-type= :tmi.twitch.tv USERNOTICE #{channel}",
         now_ms()
