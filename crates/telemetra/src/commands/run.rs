@@ -148,16 +148,7 @@ async fn feed_generator(
                 _ = shutdown.changed() => return Ok(()),
             }
         }
-        let key = event.channel().as_str().as_bytes().to_vec();
-        if producer
-            .send(
-                Some(event.kind().topic()),
-                &key,
-                Bytes::from(event.to_json()),
-            )
-            .await
-            .is_err()
-        {
+        if !put_event(&producer, &event).await {
             return Ok(()); // the processor is gone: shutting down
         }
         if generator.episodes().len() > episodes_written {
@@ -177,20 +168,24 @@ async fn feed_generator(
 /// Puts a live source's events on the bus until it closes.
 async fn feed_events(mut events: mpsc::Receiver<Event>, producer: MemoryProducer) -> Result<()> {
     while let Some(event) = events.recv().await {
-        let key = event.channel().as_str().as_bytes().to_vec();
-        if producer
-            .send(
-                Some(event.kind().topic()),
-                &key,
-                Bytes::from(event.to_json()),
-            )
-            .await
-            .is_err()
-        {
+        if !put_event(&producer, &event).await {
             break; // the processor is gone: shutting down
         }
     }
     Ok(())
+}
+
+/// Puts one event on its topic, keyed by its channel; false once the bus is closed.
+async fn put_event(producer: &MemoryProducer, event: &Event) -> bool {
+    let key = event.channel().as_str().as_bytes();
+    producer
+        .send(
+            Some(event.kind().topic()),
+            key,
+            Bytes::from(event.to_json()),
+        )
+        .await
+        .is_ok()
 }
 
 /// Streams a file's lines onto the bus as fast as the processor takes them.
