@@ -8,6 +8,7 @@
 //! so reading resumes exactly after what is durably accounted for.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -73,22 +74,65 @@ struct GroupContext {
     deliveries: mpsc::Sender<Delivery>,
     positions: Positions,
     ends: Ends,
+    connected: Arc<AtomicBool>,
 }
 
 impl ClientContext for GroupContext {
     fn stats(&self, statistics: rdkafka::Statistics) {
-        let mut ends = self.ends.lock().expect("ends lock");
-        for (name, topic) in &statistics.topics {
-            let Some(t) = self.topics.by_name(name) else {
-                continue;
-            };
-            for (p, stats) in &topic.partitions {
-                if *p >= 0 && stats.hi_offset >= 0 {
-                    ends.insert((t, *p as u32), (stats.lo_offset.max(0), stats.hi_offset));
+        {
+            let mut ends = self.ends.lock().expect("ends lock");
+            for (name, topic) in &statistics.topics {
+                let Some(t) = self.topics.by_name(name) else {
+                    continue;
+                };
+                for (p, stats) in &topic.partitions {
+                    if *p >= 0 && stats.hi_offset >= 0 {
+                        ends.insert((t, *p as u32), (stats.lo_offset.max(0), stats.hi_offset));
+                    }
                 }
             }
         }
+        let connected = in_contact(&statistics, &self.topics);
+        let was = self.connected.swap(connected, Ordering::Relaxed);
+        if was && !connected {
+            tracing::warn!("Lost contact with the Kafka brokers (group coordinator or a partition leader); reading pauses until they are back.");
+        } else if !was && connected {
+            tracing::info!("In contact with the Kafka brokers.");
+        }
     }
+}
+
+/// Whether, as of these statistics, the consumer can do its work: its connection to
+/// the group coordinator is up (when it has one) and the broker leading each of its
+/// partitions is connected. librdkafka reconnects by itself; this only reports it.
+fn in_contact(statistics: &rdkafka::Statistics, topics: &Topics) -> bool {
+    let up = |node: i32| {
+        statistics
+            .brokers
+            .values()
+            .any(|b| b.nodeid == node && b.state == "UP")
+    };
+    if let Some(group) = &statistics.cgrp {
+        if group.state != "up" {
+            return false;
+        }
+    }
+    let mut leaders = statistics
+        .topics
+        .iter()
+        .filter(|(name, _)| topics.by_name(name).is_some())
+        .flat_map(|(_, t)| t.partitions.values())
+        .filter(|p| p.partition >= 0 && p.desired)
+        .map(|p| p.leader)
+        .peekable();
+    if leaders.peek().is_none() {
+        // Nothing assigned yet: any connected broker will do.
+        return statistics
+            .brokers
+            .values()
+            .any(|b| b.nodeid >= 0 && b.state == "UP");
+    }
+    leaders.all(|leader| leader >= 0 && up(leader))
 }
 
 impl ConsumerContext for GroupContext {
@@ -166,6 +210,7 @@ pub struct ShardConsumer {
     commands: std_mpsc::Sender<Command>,
     positions: Positions,
     ends: Ends,
+    connected: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -184,11 +229,13 @@ impl ShardConsumer {
         let (tx, deliveries) = mpsc::channel(buffer.max(1));
         let positions: Positions = Arc::default();
         let ends: Ends = Arc::default();
+        let connected = Arc::new(AtomicBool::new(false));
         let context = GroupContext {
             topics: settings.topics.clone(),
             deliveries: tx.clone(),
             positions: positions.clone(),
             ends: ends.clone(),
+            connected: connected.clone(),
         };
         let consumer: BaseConsumer<GroupContext> = settings
             .client_config(&[
@@ -224,8 +271,16 @@ impl ShardConsumer {
             commands,
             positions,
             ends,
+            connected,
             thread: Some(thread),
         })
+    }
+
+    /// A flag that is true while the consumer is in contact with the brokers it needs
+    /// (the group coordinator and its partitions' leaders), as of the client's last
+    /// statistics (every half second); false until the first report.
+    pub fn connected(&self) -> Arc<AtomicBool> {
+        self.connected.clone()
     }
 
     /// The next delivery; `None` once the reader has stopped.
