@@ -15,8 +15,13 @@ COUNTS=("$@")
 [[ ${#COUNTS[@]} -gt 0 ]] || COUNTS=(1000 5000 10000)
 BIN=target/release/telemetra
 [[ -x "$BIN" ]] || cargo build --release -p telemetra
-# Each client is a socket in the bench and another in the server.
-ulimit -n 65536
+# Each client is a socket in the bench and another in the server (separate processes):
+# raise the open-file limit as far as allowed (65 536, or the hard limit if lower).
+hard=$(ulimit -Hn)
+if [[ "$hard" == unlimited || "$hard" -ge 65536 ]]; then ulimit -n 65536; else ulimit -n "$hard"; fi
+for n in "${COUNTS[@]}"; do
+  (( n + 200 <= $(ulimit -n) )) || { echo "$n clients need more open files than ulimit -n $(ulimit -n)" >&2; exit 1; }
+done
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() {
