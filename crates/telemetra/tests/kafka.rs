@@ -395,8 +395,7 @@ async fn without_redis_live_updates_stop_but_results_are_all_stored() {
 async fn a_broker_outage_makes_the_processor_unready_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (file, reference) = input_and_reference(dir.path(), 30_000).await;
-    // Half the input before the outage, the rest (with the invalid lines) after it.
-    let (before, after) = split_file(&file, 15_000);
+    let total = (30_000 + BAD_LINES.len() + 1) as f64;
     // A broker of its own that clients reach only through a proxy the test can cut:
     // it advertises the proxy's address, so every connection goes through it.
     let broker_addr = format!("127.0.0.1:{}", free_port());
@@ -409,9 +408,21 @@ async fn a_broker_outage_makes_the_processor_unready_and_loses_nothing() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let d = Deployment::on(&proxy.addr, "broker-outage").await;
-    d.produce(&before, 4);
+    d.produce(&file, 4);
     let metrics = format!("127.0.0.1:{}", free_port());
-    let mut p = d.process(&["--metrics-listen", &metrics], "process");
+    // A small prefetch, so that the processor needs the broker to read on: by
+    // default librdkafka would fetch the whole input before the cut.
+    let mut p = d.process(
+        &[
+            "--metrics-listen",
+            &metrics,
+            "-X",
+            "queued.min.messages=100",
+            "-X",
+            "fetch.message.max.bytes=16384",
+        ],
+        "process",
+    );
     d.wait_for(5_000.0, &[&p]).await;
     let ready = wait_ready(&metrics, true, &p).await;
     assert_eq!(ready["kafka"], true, "{ready}");
@@ -437,12 +448,14 @@ async fn a_broker_outage_makes_the_processor_unready_and_loses_nothing() {
         503,
         "still not ready while the broker is away"
     );
+    assert!(
+        (d.checkpointed().await as f64) < total,
+        "the outage came before the input was all read"
+    );
 
     proxy.set_up(true);
     let ready = wait_ready(&metrics, true, &p).await;
     assert_eq!(ready["kafka"], true, "{ready}");
-    d.produce(&after, 4);
-    let total = (30_000 + BAD_LINES.len() + 1) as f64;
     d.wait_for(total, &[&p]).await;
     let log = p.log();
     assert!(log.contains("Lost contact with the Kafka brokers"), "{log}");
@@ -476,25 +489,6 @@ async fn wait_ready(addr: &str, ready: bool, p: &Proc) -> serde_json::Value {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// Writes the first `n` lines of `file` and the rest to two files next to it.
-fn split_file(file: &Path, n: usize) -> (PathBuf, PathBuf) {
-    let bytes = std::fs::read(file).unwrap();
-    let cut = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(n - 1)
-        .map(|(i, _)| i + 1)
-        .unwrap();
-    let (a, b) = (
-        file.with_extension("1.jsonl"),
-        file.with_extension("2.jsonl"),
-    );
-    std::fs::write(&a, &bytes[..cut]).unwrap();
-    std::fs::write(&b, &bytes[cut..]).unwrap();
-    (a, b)
 }
 
 /// Peak resident set size of a process, from `/proc`.
