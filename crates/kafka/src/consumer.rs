@@ -460,3 +460,86 @@ impl Reader {
         assigned > 0 && self.drained().len() == assigned
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rdkafka::statistics::{Broker, ConsumerGroup, Partition, Statistics, Topic as TopicStats};
+
+    /// Statistics of a consumer with the coordinator in `group_state`, brokers 1 and 2
+    /// in the given states, and chat partitions 0 (led by 1) and 1 (led by 2)
+    /// assigned when `assigned`.
+    fn stats(group_state: &str, b1: &str, b2: &str, assigned: bool) -> Statistics {
+        let topics = Topics::default();
+        let mut s = Statistics {
+            cgrp: Some(ConsumerGroup {
+                state: group_state.into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        for (id, state) in [(1, b1), (2, b2)] {
+            s.brokers.insert(
+                format!("127.0.0.1:909{id}/{id}"),
+                Broker {
+                    nodeid: id,
+                    state: state.into(),
+                    ..Default::default()
+                },
+            );
+        }
+        // The bootstrap entry: never a partition leader.
+        s.brokers.insert(
+            "127.0.0.1:9091/bootstrap".into(),
+            Broker {
+                nodeid: -1,
+                state: "UP".into(),
+                ..Default::default()
+            },
+        );
+        if assigned {
+            let mut t = TopicStats::default();
+            for (p, leader) in [(0, 1), (1, 2), (-1, -1)] {
+                t.partitions.insert(
+                    p,
+                    Partition {
+                        partition: p,
+                        leader,
+                        desired: p >= 0,
+                        ..Default::default()
+                    },
+                );
+            }
+            s.topics.insert(topics.chat.clone(), t);
+        }
+        s
+    }
+
+    #[test]
+    fn contact_needs_the_coordinator_and_every_partition_leader() {
+        let topics = Topics::default();
+        assert!(in_contact(&stats("up", "UP", "UP", true), &topics));
+        assert!(!in_contact(&stats("up", "UP", "DOWN", true), &topics));
+        assert!(!in_contact(
+            &stats("up", "TRY_CONNECT", "UP", true),
+            &topics
+        ));
+        assert!(!in_contact(
+            &stats("wait-broker-transport", "UP", "UP", true),
+            &topics
+        ));
+        // Nothing assigned yet: one connected broker is enough.
+        assert!(in_contact(&stats("up", "DOWN", "UP", false), &topics));
+        assert!(!in_contact(&stats("up", "DOWN", "CONNECT", false), &topics));
+        // Partitions of other topics do not count.
+        let mut other = stats("up", "UP", "DOWN", false);
+        other.topics.insert(
+            "unrelated".into(),
+            stats("up", "UP", "UP", true)
+                .topics
+                .remove(&topics.chat)
+                .unwrap(),
+        );
+        assert!(in_contact(&other, &topics));
+    }
+}
