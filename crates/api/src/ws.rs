@@ -41,11 +41,21 @@ pub(crate) async fn ws_live(
             "too many live connections; try again later".into(),
         ));
     };
-    Ok(ws.on_upgrade(move |socket| async move {
-        live_session(socket, state, id).await;
-        drop(permit);
-    }))
+    // Clients only send pongs and closes: a small read buffer instead of the 128 KiB
+    // default cuts the memory of each connection tenfold (BENCHMARKS.md, "Load").
+    Ok(ws
+        .read_buffer_size(WS_READ_BUFFER)
+        .max_message_size(WS_MAX_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            live_session(socket, state, id).await;
+            drop(permit);
+        }))
 }
+
+/// Read buffer of a live connection.
+const WS_READ_BUFFER: usize = 4 * 1024;
+/// Largest message a live client may send (it has nothing to say but control frames).
+const WS_MAX_MESSAGE: usize = 4 * 1024;
 
 async fn live_session(socket: WebSocket, state: AppState, id: ChannelId) {
     crate::metrics::WEBSOCKET_CLIENTS.inc();

@@ -8,6 +8,7 @@
 //! so reading resumes exactly after what is durably accounted for.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -73,22 +74,65 @@ struct GroupContext {
     deliveries: mpsc::Sender<Delivery>,
     positions: Positions,
     ends: Ends,
+    connected: Arc<AtomicBool>,
 }
 
 impl ClientContext for GroupContext {
     fn stats(&self, statistics: rdkafka::Statistics) {
-        let mut ends = self.ends.lock().expect("ends lock");
-        for (name, topic) in &statistics.topics {
-            let Some(t) = self.topics.by_name(name) else {
-                continue;
-            };
-            for (p, stats) in &topic.partitions {
-                if *p >= 0 && stats.hi_offset >= 0 {
-                    ends.insert((t, *p as u32), (stats.lo_offset.max(0), stats.hi_offset));
+        {
+            let mut ends = self.ends.lock().expect("ends lock");
+            for (name, topic) in &statistics.topics {
+                let Some(t) = self.topics.by_name(name) else {
+                    continue;
+                };
+                for (p, stats) in &topic.partitions {
+                    if *p >= 0 && stats.hi_offset >= 0 {
+                        ends.insert((t, *p as u32), (stats.lo_offset.max(0), stats.hi_offset));
+                    }
                 }
             }
         }
+        let connected = in_contact(&statistics, &self.topics);
+        let was = self.connected.swap(connected, Ordering::Relaxed);
+        if was && !connected {
+            tracing::warn!("Lost contact with the Kafka brokers (group coordinator or a partition leader); reading pauses until they are back.");
+        } else if !was && connected {
+            tracing::info!("In contact with the Kafka brokers.");
+        }
     }
+}
+
+/// Whether, as of these statistics, the consumer can do its work: its connection to
+/// the group coordinator is up (when it has one) and the broker leading each of its
+/// partitions is connected. librdkafka reconnects by itself; this only reports it.
+fn in_contact(statistics: &rdkafka::Statistics, topics: &Topics) -> bool {
+    let up = |node: i32| {
+        statistics
+            .brokers
+            .values()
+            .any(|b| b.nodeid == node && b.state == "UP")
+    };
+    if let Some(group) = &statistics.cgrp {
+        if group.state != "up" {
+            return false;
+        }
+    }
+    let mut leaders = statistics
+        .topics
+        .iter()
+        .filter(|(name, _)| topics.by_name(name).is_some())
+        .flat_map(|(_, t)| t.partitions.values())
+        .filter(|p| p.partition >= 0 && p.desired)
+        .map(|p| p.leader)
+        .peekable();
+    if leaders.peek().is_none() {
+        // Nothing assigned yet: any connected broker will do.
+        return statistics
+            .brokers
+            .values()
+            .any(|b| b.nodeid >= 0 && b.state == "UP");
+    }
+    leaders.all(|leader| leader >= 0 && up(leader))
 }
 
 impl ConsumerContext for GroupContext {
@@ -166,6 +210,7 @@ pub struct ShardConsumer {
     commands: std_mpsc::Sender<Command>,
     positions: Positions,
     ends: Ends,
+    connected: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -184,11 +229,13 @@ impl ShardConsumer {
         let (tx, deliveries) = mpsc::channel(buffer.max(1));
         let positions: Positions = Arc::default();
         let ends: Ends = Arc::default();
+        let connected = Arc::new(AtomicBool::new(false));
         let context = GroupContext {
             topics: settings.topics.clone(),
             deliveries: tx.clone(),
             positions: positions.clone(),
             ends: ends.clone(),
+            connected: connected.clone(),
         };
         let consumer: BaseConsumer<GroupContext> = settings
             .client_config(&[
@@ -224,8 +271,16 @@ impl ShardConsumer {
             commands,
             positions,
             ends,
+            connected,
             thread: Some(thread),
         })
+    }
+
+    /// A flag that is true while the consumer is in contact with the brokers it needs
+    /// (the group coordinator and its partitions' leaders), as of the client's last
+    /// statistics (every half second); false until the first report.
+    pub fn connected(&self) -> Arc<AtomicBool> {
+        self.connected.clone()
     }
 
     /// The next delivery; `None` once the reader has stopped.
@@ -403,5 +458,88 @@ impl Reader {
     fn caught_up(&self) -> bool {
         let assigned = self.positions.lock().expect("positions lock").len();
         assigned > 0 && self.drained().len() == assigned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rdkafka::statistics::{Broker, ConsumerGroup, Partition, Statistics, Topic as TopicStats};
+
+    /// Statistics of a consumer with the coordinator in `group_state`, brokers 1 and 2
+    /// in the given states, and chat partitions 0 (led by 1) and 1 (led by 2)
+    /// assigned when `assigned`.
+    fn stats(group_state: &str, b1: &str, b2: &str, assigned: bool) -> Statistics {
+        let topics = Topics::default();
+        let mut s = Statistics {
+            cgrp: Some(ConsumerGroup {
+                state: group_state.into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        for (id, state) in [(1, b1), (2, b2)] {
+            s.brokers.insert(
+                format!("127.0.0.1:909{id}/{id}"),
+                Broker {
+                    nodeid: id,
+                    state: state.into(),
+                    ..Default::default()
+                },
+            );
+        }
+        // The bootstrap entry: never a partition leader.
+        s.brokers.insert(
+            "127.0.0.1:9091/bootstrap".into(),
+            Broker {
+                nodeid: -1,
+                state: "UP".into(),
+                ..Default::default()
+            },
+        );
+        if assigned {
+            let mut t = TopicStats::default();
+            for (p, leader) in [(0, 1), (1, 2), (-1, -1)] {
+                t.partitions.insert(
+                    p,
+                    Partition {
+                        partition: p,
+                        leader,
+                        desired: p >= 0,
+                        ..Default::default()
+                    },
+                );
+            }
+            s.topics.insert(topics.chat.clone(), t);
+        }
+        s
+    }
+
+    #[test]
+    fn contact_needs_the_coordinator_and_every_partition_leader() {
+        let topics = Topics::default();
+        assert!(in_contact(&stats("up", "UP", "UP", true), &topics));
+        assert!(!in_contact(&stats("up", "UP", "DOWN", true), &topics));
+        assert!(!in_contact(
+            &stats("up", "TRY_CONNECT", "UP", true),
+            &topics
+        ));
+        assert!(!in_contact(
+            &stats("wait-broker-transport", "UP", "UP", true),
+            &topics
+        ));
+        // Nothing assigned yet: one connected broker is enough.
+        assert!(in_contact(&stats("up", "DOWN", "UP", false), &topics));
+        assert!(!in_contact(&stats("up", "DOWN", "CONNECT", false), &topics));
+        // Partitions of other topics do not count.
+        let mut other = stats("up", "UP", "DOWN", false);
+        other.topics.insert(
+            "unrelated".into(),
+            stats("up", "UP", "UP", true)
+                .topics
+                .remove(&topics.chat)
+                .unwrap(),
+        );
+        assert!(in_contact(&other, &topics));
     }
 }

@@ -374,6 +374,34 @@ pub enum BenchCommand {
     /// Decoding plus the engine on one core: generated events (JSON bytes in memory)
     /// through `decode_event` and the engine, windows closing as event time advances.
     Engine(BenchEngineArgs),
+    /// Many concurrent live WebSocket clients against a running server: connections
+    /// made, messages per client per second, update delay, server memory per client.
+    Ws(BenchWsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchWsArgs {
+    /// Base URL of the server (`run` or `serve`).
+    #[arg(long, default_value = "http://127.0.0.1:8000")]
+    pub url: String,
+    /// WebSocket clients to open, spread evenly over the channels.
+    #[arg(long, default_value_t = 1_000)]
+    pub clients: usize,
+    /// Channels to watch (comma-separated); default: every channel the server lists.
+    #[arg(long, value_delimiter = ',')]
+    pub channels: Vec<String>,
+    /// How long to count messages once every client is connected.
+    #[arg(long, default_value = "20s", value_parser = duration)]
+    pub seconds: Duration,
+    /// Handshakes in flight at once while connecting.
+    #[arg(long, default_value_t = 200)]
+    pub connect_concurrency: usize,
+    /// Give up waiting for the connections after this long.
+    #[arg(long, default_value = "120s", value_parser = duration)]
+    pub connect_timeout: Duration,
+    /// The server's process id, to report its memory (from /proc) before and after.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The distributed mode end to end on a real Kafka-protocol broker, PostgreSQL and
 //! Redis: `produce` → `process` gives the tables `replay` gives for the same file,
-//! through kill -9 at any point, scale-out and rebalances, and a database outage.
+//! through kill -9 at any point, scale-out and rebalances, a database outage and a
+//! broker outage.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -9,7 +10,8 @@ use std::time::{Duration, Instant};
 use telemetra_store::SqlStore;
 
 use crate::util::{
-    assert_same_tables, dump_store, free_port, get_json, kafka_broker, replay, run_ok, Proc, TestDb,
+    assert_same_tables, dump_store, free_port, get_json, kafka_broker, replay, run_ok,
+    start_nisshi, Proc, TestDb,
 };
 
 /// Invalid input mixed into the test files, one of each kind of fault: each must reach
@@ -50,12 +52,18 @@ const EXPECTED_REASONS: &[(&str, usize)] = &[
 /// and Redis prefix.
 struct Deployment {
     name: String,
+    brokers: String,
     db: TestDb,
     dir: tempfile::TempDir,
 }
 
 impl Deployment {
     async fn new(label: &str) -> Deployment {
+        Self::on(kafka_broker(), label).await
+    }
+
+    /// A deployment on the broker at `brokers`.
+    async fn on(brokers: &str, label: &str) -> Deployment {
         static N: AtomicU32 = AtomicU32::new(0);
         let name = format!(
             "t{}-{}-{label}",
@@ -66,13 +74,14 @@ impl Deployment {
         run_ok(&["migrate", "--postgres", &db.url]);
         Deployment {
             name,
+            brokers: brokers.to_owned(),
             db,
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
     fn kafka_args(&self) -> Vec<String> {
-        let mut args = vec!["--brokers".to_owned(), kafka_broker().to_owned()];
+        let mut args = vec!["--brokers".to_owned(), self.brokers.clone()];
         for topic in ["chat", "viewer", "transactions", "stream-meta", "dlq"] {
             args.push(format!("--topic-{topic}"));
             args.push(format!("{}.{topic}", self.name));
@@ -380,6 +389,129 @@ async fn without_redis_live_updates_stop_but_results_are_all_stored() {
     p.wait_success(Duration::from_secs(120)).await;
     assert_same_tables(&reference, &d.dump().await);
     d.finish().await;
+}
+
+// Several workers: the proxy's tasks must run while the test blocks on `produce`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_outage_makes_the_processor_unready_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, reference) = input_and_reference(dir.path(), 30_000).await;
+    let total = (30_000 + BAD_LINES.len() + 1) as f64;
+    // A broker of its own that clients reach only through a proxy the test can cut:
+    // it advertises the proxy's address, so every connection goes through it.
+    let broker_addr = format!("127.0.0.1:{}", free_port());
+    let proxy = Proxy::start(&broker_addr).await;
+    let broker_dir = tempfile::tempdir().unwrap();
+    let _broker = KillOnDrop(start_nisshi(&broker_addr, &proxy.addr, broker_dir.path()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(&broker_addr).is_err() {
+        assert!(Instant::now() < deadline, "the broker did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let d = Deployment::on(&proxy.addr, "broker-outage").await;
+    d.produce(&file, 4);
+    let metrics = format!("127.0.0.1:{}", free_port());
+    // A small prefetch, so that the processor needs the broker to read on: by
+    // default librdkafka would fetch the whole input before the cut.
+    let mut p = d.process(
+        &[
+            "--metrics-listen",
+            &metrics,
+            "-X",
+            "queued.min.messages=100",
+            "-X",
+            "fetch.message.max.bytes=16384",
+        ],
+        "process",
+    );
+    // Cut soon after the first checkpoint, well before the input is all read.
+    d.wait_for(1.0, &[&p]).await;
+    let ready = wait_ready(&metrics, true, &p).await;
+    assert_eq!(ready["kafka"], true, "{ready}");
+
+    proxy.set_up(false);
+    let ready = wait_ready(&metrics, false, &p).await;
+    assert_eq!(ready["kafka"], false, "{ready}");
+    assert_eq!(ready["postgres"], true, "{ready}");
+    // Away for longer than the session timeout (6 s): the group drops the member,
+    // which has to rejoin and take its shards back from their checkpoints.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert!(
+        p.child.try_wait().unwrap().is_none(),
+        "the processor exited during the outage:\n{}",
+        p.log()
+    );
+    let status = reqwest::get(format!("http://{metrics}/ready"))
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(
+        status.as_u16(),
+        503,
+        "still not ready while the broker is away"
+    );
+    assert!(
+        (d.checkpointed().await as f64) < total,
+        "the outage came before the input was all read"
+    );
+
+    proxy.set_up(true);
+    let ready = wait_ready(&metrics, true, &p).await;
+    assert_eq!(ready["kafka"], true, "{ready}");
+    d.wait_for(total, &[&p]).await;
+    let log = p.log();
+    assert!(log.contains("Lost contact with the Kafka brokers"), "{log}");
+    assert!(log.contains("In contact with the Kafka brokers"), "{log}");
+    // Memory stayed bounded through the outage and the catch-up.
+    let peak_mb = peak_rss_kb(p.child.id()) / 1024;
+    assert!(peak_mb > 0 && peak_mb < 512, "peak RSS {peak_mb} MB");
+    std::process::Command::new("kill")
+        .args(["-TERM", &p.child.id().to_string()])
+        .status()
+        .unwrap();
+    p.wait_success(Duration::from_secs(60)).await;
+    d.drain("process-final").await;
+    assert_same_tables(&reference, &d.dump().await);
+    d.finish().await;
+}
+
+/// Polls the processor's `/ready` until its status says `ready`; returns the body.
+async fn wait_ready(addr: &str, ready: bool, p: &Proc) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = reqwest::get(format!("http://{addr}/ready")).await {
+            if r.status().is_success() == ready {
+                return r.json().await.unwrap();
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "/ready did not turn {ready}:\n{}",
+            p.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Peak resident set size of a process, from `/proc`.
+fn peak_rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+/// A child process killed when dropped.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Reads `n` messages of a topic from the beginning: (reason header, value).

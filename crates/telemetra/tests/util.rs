@@ -292,41 +292,10 @@ pub fn kafka_broker() -> &'static str {
         if let Ok(addr) = std::env::var("TELEMETRA_TEST_KAFKA") {
             return addr;
         }
-        let binary = std::env::var("TELEMETRA_TEST_NISSHI").unwrap_or_else(|_| {
-            let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
-            let cached = format!("{home}/.cache/telemetra/nisshi/bin/nisshi");
-            if Path::new(&cached).exists() {
-                cached
-            } else {
-                "nisshi".into()
-            }
-        });
         let addr = format!("127.0.0.1:{}", free_port());
-        let url = format!("tcp://{addr}");
         // Its own empty directory: the broker reads a `.env` from where it starts.
         let dir = tempfile::tempdir().unwrap().keep();
-        let broker = Command::new(&binary)
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-                "--storage-engine",
-                "memory://tests/",
-                "--group-initial-rebalance-delay",
-                "500ms",
-            ])
-            .current_dir(&dir)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("broker.log")).unwrap())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "the Kafka tests need a Kafka-protocol broker: set TELEMETRA_TEST_KAFKA=host:port, \
-                     or install nisshi (see DEVELOPERS.md); starting {binary:?} failed: {e}"
-                )
-            });
+        let broker = start_nisshi(&addr, &addr, &dir);
         // Stop the broker when this test process ends, however it ends.
         Command::new("sh")
             .arg("-c")
@@ -342,11 +311,58 @@ pub fn kafka_broker() -> &'static str {
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(&addr).is_err() {
-            assert!(Instant::now() < deadline, "the Kafka broker did not start: see {}", dir.display());
+            assert!(
+                Instant::now() < deadline,
+                "the Kafka broker did not start: see {}",
+                dir.display()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         addr
     })
+}
+
+/// The nisshi binary: `TELEMETRA_TEST_NISSHI`, else the CI cache, else `nisshi` on
+/// the PATH.
+pub fn nisshi_binary() -> String {
+    std::env::var("TELEMETRA_TEST_NISSHI").unwrap_or_else(|_| {
+        let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+        let cached = format!("{home}/.cache/telemetra/nisshi/bin/nisshi");
+        if Path::new(&cached).exists() {
+            cached
+        } else {
+            "nisshi".into()
+        }
+    })
+}
+
+/// Starts an in-memory nisshi broker listening on `listen` that tells clients to
+/// connect to `advertised` (both host:port), from `dir` (which must hold no `.env`),
+/// logging to `dir/broker.log`.
+pub fn start_nisshi(listen: &str, advertised: &str, dir: &Path) -> Child {
+    let binary = nisshi_binary();
+    Command::new(&binary)
+        .args([
+            "broker",
+            "--listener-url",
+            &format!("tcp://{listen}"),
+            "--advertised-listener-url",
+            &format!("tcp://{advertised}"),
+            "--storage-engine",
+            "memory://tests/",
+            "--group-initial-rebalance-delay",
+            "500ms",
+        ])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("broker.log")).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "the Kafka tests need a Kafka-protocol broker: set TELEMETRA_TEST_KAFKA=host:port, \
+                 or install nisshi (see DEVELOPERS.md); starting {binary:?} failed: {e}"
+            )
+        })
 }
 
 /// A `telemetra` child process, killed (SIGKILL) when dropped.

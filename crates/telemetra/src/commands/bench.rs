@@ -10,9 +10,10 @@ use telemetra_types::{decode_event, Topic};
 
 use crate::cli::{BenchCommand, BenchEngineArgs};
 
-pub fn bench(cmd: BenchCommand) -> Result<()> {
+pub async fn bench(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Engine(args) => bench_engine(args),
+        BenchCommand::Ws(args) => super::bench_ws::bench_ws(args).await,
     }
 }
 

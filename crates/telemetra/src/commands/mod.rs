@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 mod bench;
+mod bench_ws;
 mod generate;
 mod ingest;
 mod migrate;
@@ -27,7 +28,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run::run(args).await,
         Command::Replay(args) => replay::replay(args).await,
         Command::Generate(args) => generate::generate(args),
-        Command::Bench(cmd) => bench::bench(cmd),
+        Command::Bench(cmd) => bench::bench(cmd).await,
         Command::Serve(args) => serve::serve(args).await,
         Command::Migrate(args) => migrate::migrate(args).await,
         Command::Produce(args) => produce::produce(args).await,

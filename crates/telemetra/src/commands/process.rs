@@ -60,11 +60,11 @@ pub async fn process(args: ProcessArgs) -> Result<()> {
         topic: settings.topics.dlq.clone(),
     });
     let ready = Arc::new(AtomicBool::new(false));
-    if let Some(addr) = args.metrics_listen {
-        serve_metrics(addr, store.clone(), ready.clone()).await?;
-    }
     let consumer =
         ShardConsumer::start(&settings, &args.group_id, args.stop_at_end, BATCH, BUFFER)?;
+    if let Some(addr) = args.metrics_listen {
+        serve_metrics(addr, store.clone(), ready.clone(), consumer.connected()).await?;
+    }
     tracing::info!(group = %args.group_id, brokers = %settings.brokers, "Processing.");
     let mut member = Member {
         group_id: args.group_id.clone(),
@@ -427,11 +427,14 @@ impl DeadLetterSink for KafkaDeadLetters {
     }
 }
 
-/// /health, /ready (a shard is held and PostgreSQL answers) and /metrics.
+/// /health, /ready and /metrics. Ready: a shard is held, PostgreSQL answers, and the
+/// consumer is in contact with Kafka (its group coordinator and partition leaders, as
+/// of librdkafka's statistics every half second).
 async fn serve_metrics(
     addr: SocketAddr,
     store: Arc<SqlStore>,
     ready: Arc<AtomicBool>,
+    kafka: Arc<AtomicBool>,
 ) -> Result<()> {
     use axum::http::StatusCode;
     use axum::routing::get;
@@ -441,20 +444,23 @@ async fn serve_metrics(
         .route(
             "/ready",
             get(move || {
-                let (store, ready) = (store.clone(), ready.clone());
+                let (store, ready, kafka) = (store.clone(), ready.clone(), kafka.clone());
                 async move {
                     let db = store.ping().await.is_ok();
                     let shards = ready.load(Ordering::Relaxed);
-                    let status = if db && shards {
+                    let kafka = kafka.load(Ordering::Relaxed);
+                    let status = if db && shards && kafka {
                         StatusCode::OK
                     } else {
                         StatusCode::SERVICE_UNAVAILABLE
                     };
                     (
                         status,
-                        axum::Json(
-                            serde_json::json!({ "postgres": db, "shards_assigned": shards }),
-                        ),
+                        axum::Json(serde_json::json!({
+                            "postgres": db,
+                            "kafka": kafka,
+                            "shards_assigned": shards,
+                        })),
                     )
                 }
             }),
