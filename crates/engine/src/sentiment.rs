@@ -31,7 +31,6 @@
 //! "which map PogChamp" share an entry (`FILLER_WORD`).
 
 use std::borrow::Cow;
-use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::BuildHasher;
@@ -355,14 +354,14 @@ impl SentimentModel {
             Rewritten::Inert => return Sentiment::from_compound(0.0),
             Rewritten::Text(text) => text,
         };
-        let slot = self.cache.slot(&text);
-        if let Some(compound) = slot.and_then(|s| ScoreCache::get(s, &text)) {
+        let set = self.cache.set(&text);
+        if let Some(compound) = set.and_then(|s| ScoreCache::get(s, &text)) {
             return Sentiment::from_compound(compound);
         }
         // `+ 0.0` turns a negative zero into zero, so it prints as "0.0000".
         let compound = self.analyzer.polarity_scores(&text).compound + 0.0;
-        if let Some(slot) = slot {
-            ScoreCache::put(slot, &text, compound);
+        if let Some(set) = set {
+            ScoreCache::put(set, &text, compound);
         }
         Sentiment::from_compound(compound)
     }
@@ -553,7 +552,7 @@ impl fmt::Debug for SentimentModel {
         f.debug_struct("SentimentModel")
             .field("emotes", &self.emotes.len())
             .field("common_words", &self.common.len())
-            .field("cache_slots", &self.cache.slots.len())
+            .field("cache_slots", &self.cache.slots())
             .finish_non_exhaustive()
     }
 }
@@ -736,49 +735,58 @@ fn ends_phrase(token: &str, next: Option<&str>, is_emote: impl Fn(&str) -> bool)
     }
 }
 
-/// Scores of recent texts: a direct-mapped table (slot = hash of the text), each
-/// slot behind its own lock. A new message overwrites its slot's old one, so the
-/// memory is bounded and there is no clearing pause. A slot that another thread
-/// holds is skipped, never waited for. Hashing is randomly keyed (std's SipHash), so
+/// Scores of recent texts: a set-associative table of two-entry sets (set = hash of
+/// the text), each set behind its own lock. A set keeps its two most recently used
+/// texts; a new one evicts the older, so the memory is bounded and there is no
+/// clearing pause. Two ways instead of one halve the misses of texts that happen to
+/// share a slot (measured in BENCHMARKS.md). A set that another thread holds is
+/// skipped, never waited for. Hashing is randomly keyed per process (foldhash), so
 /// chat cannot be crafted to keep evicting a channel's messages.
 struct ScoreCache {
-    hasher: RandomState,
-    slots: Box<[Mutex<Slot>]>,
+    hasher: foldhash::fast::RandomState,
+    sets: Box<[Mutex<CacheSet>]>,
 }
 
-/// A cached message and its compound score. The string's buffer is reused by the
-/// next message in the slot.
-type Slot = Option<(String, f64)>;
+/// Two cached texts with their compound scores, the most recently used first. An
+/// evicted entry's string buffer is reused by the text that replaces it.
+type CacheSet = [Option<(String, f64)>; 2];
 
 impl ScoreCache {
     fn new(slots: usize) -> Self {
         Self {
-            hasher: RandomState::new(),
-            slots: (0..slots).map(|_| Mutex::new(None)).collect(),
+            hasher: foldhash::fast::RandomState::default(),
+            sets: (0..slots.div_ceil(2)).map(|_| Mutex::default()).collect(),
         }
     }
 
-    /// The slot of `text`, if it is cached at all.
-    fn slot(&self, text: &str) -> Option<&Mutex<Slot>> {
-        if self.slots.is_empty() || text.len() > MAX_CACHED_LEN {
+    fn slots(&self) -> usize {
+        self.sets.len() * 2
+    }
+
+    /// The set of `text`, if it is cached at all.
+    fn set(&self, text: &str) -> Option<&Mutex<CacheSet>> {
+        if self.sets.is_empty() || text.len() > MAX_CACHED_LEN {
             return None;
         }
-        let i = self.hasher.hash_one(text) % self.slots.len() as u64;
-        self.slots.get(i as usize)
+        let i = self.hasher.hash_one(text) % self.sets.len() as u64;
+        self.sets.get(i as usize)
     }
 
-    fn get(slot: &Mutex<Slot>, text: &str) -> Option<f64> {
-        match &*slot.try_lock().ok()? {
-            Some((cached, compound)) if cached == text => Some(*compound),
-            _ => None,
-        }
+    fn get(set: &Mutex<CacheSet>, text: &str) -> Option<f64> {
+        let mut set = set.try_lock().ok()?;
+        let way = set
+            .iter()
+            .position(|e| e.as_ref().is_some_and(|(cached, _)| cached == text))?;
+        set.swap(0, way);
+        set[0].as_ref().map(|(_, compound)| *compound)
     }
 
-    fn put(slot: &Mutex<Slot>, text: &str, compound: f64) {
-        let Ok(mut slot) = slot.try_lock() else {
+    fn put(set: &Mutex<CacheSet>, text: &str, compound: f64) {
+        let Ok(mut set) = set.try_lock() else {
             return;
         };
-        match &mut *slot {
+        set.swap(0, 1);
+        match &mut set[0] {
             Some((cached, c)) => {
                 cached.clear();
                 cached.push_str(text);
@@ -1006,6 +1014,22 @@ mod tests {
         }
         let long = "good ".repeat(100);
         assert_eq!(cached.score(&long), fresh.score(&long));
+    }
+
+    #[test]
+    fn a_cache_set_keeps_its_two_most_recently_used_texts() {
+        let cache = ScoreCache::new(2);
+        let set = cache.set("a").expect("short texts are cached");
+        ScoreCache::put(set, "a", 0.1);
+        ScoreCache::put(set, "b", 0.2);
+        assert_eq!(ScoreCache::get(set, "a"), Some(0.1));
+        // "b" is now the least recently used, so "c" replaces it.
+        ScoreCache::put(set, "c", 0.3);
+        assert_eq!(ScoreCache::get(set, "b"), None);
+        assert_eq!(ScoreCache::get(set, "a"), Some(0.1));
+        assert_eq!(ScoreCache::get(set, "c"), Some(0.3));
+        assert!(cache.set(&"x".repeat(MAX_CACHED_LEN + 1)).is_none());
+        assert!(ScoreCache::new(0).set("a").is_none());
     }
 
     #[test]

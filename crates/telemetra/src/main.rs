@@ -13,6 +13,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The engine allocates per event; mimalloc does that faster than the system
+/// allocator (BENCHMARKS.md, "Engine").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Before parsing (the file fills in environment variables) and before any thread.
     let args: Vec<String> = std::env::args().collect();
