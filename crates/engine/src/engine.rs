@@ -184,7 +184,12 @@ impl Engine {
         let ch = self.channels.get_mut(channel).expect("inserted above");
         let pane = self.spec.pane_of(t);
         let windowed = crate::aggregate::has_window_aggregate(event);
-        let id_key = crate::aggregate::id_key(event);
+        // Only events counted in windows are remembered, so only they are hashed.
+        let id_key = if windowed {
+            crate::aggregate::id_key(event)
+        } else {
+            0
+        };
         if windowed && ch.panes.get(&pane).is_some_and(|p| p.has_seen(id_key)) {
             self.stats.duplicates += 1;
             return Verdict::Duplicate;

@@ -20,11 +20,16 @@ pub struct InvalidChannel(pub String);
 impl ChannelId {
     /// Validates `s` as a channel login.
     pub fn parse(s: &str) -> Result<Self, InvalidChannel> {
+        Self::check(s)?;
+        Ok(Self(s.to_owned()))
+    }
+
+    fn check(s: &str) -> Result<(), InvalidChannel> {
         let ok = (1..=25).contains(&s.len())
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if ok {
-            Ok(Self(s.to_owned()))
+            Ok(())
         } else {
             // Keep the error message bounded even for a megabyte-long "channel".
             Err(InvalidChannel(s.chars().take(40).collect()))
@@ -39,8 +44,10 @@ impl ChannelId {
 
 impl TryFrom<String> for ChannelId {
     type Error = InvalidChannel;
+    /// Keeps the decoded string: no copy on the hot path.
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
+        Self::check(&s)?;
+        Ok(Self(s))
     }
 }
 

@@ -106,6 +106,12 @@ pub struct ChatAccumulator<'a> {
 impl<'a> ChatAccumulator<'a> {
     /// Adds a pane.
     pub fn merge(&mut self, pane: &'a ChatPane) {
+        // Grown once per pane rather than by doubling as names arrive: a window's
+        // audience is mostly the same people from pane to pane.
+        self.chatters
+            .reserve(pane.chatters.len().saturating_sub(self.chatters.len()));
+        self.emotes
+            .reserve(pane.emotes.len().saturating_sub(self.emotes.len()));
         self.messages += pane.messages;
         self.sentiment.merge(&pane.sentiment);
         self.emote_count += pane.emote_count;
