@@ -24,19 +24,17 @@ static TYPE_FIELD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// message is parsed a second time, to check it, only when its bytes mention one.
 pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
     check_size(Some(topic), raw)?;
+    // One pass over the whole message (ASCII goes a word at a time) is cheaper than
+    // serde_json's check of each string as it parses bytes, which `from_str` skips.
+    let text = check_utf8(Some(topic), raw)?;
     let kind = EventKind::of_topic(topic);
     let event = match kind {
-        EventKind::Chat => serde_json::from_slice(raw).map(Event::Chat),
-        EventKind::Viewer => serde_json::from_slice(raw).map(Event::Viewer),
-        EventKind::Transaction => serde_json::from_slice(raw).map(Event::Transaction),
-        EventKind::StreamMeta => serde_json::from_slice(raw).map(Event::StreamMeta),
+        EventKind::Chat => serde_json::from_str(text).map(Event::Chat),
+        EventKind::Viewer => serde_json::from_str(text).map(Event::Viewer),
+        EventKind::Transaction => serde_json::from_str(text).map(Event::Transaction),
+        EventKind::StreamMeta => serde_json::from_str(text).map(Event::StreamMeta),
     }
     .map_err(|e| {
-        // serde_json validates UTF-8 as it parses; tell bad encoding apart from bad
-        // JSON only on this (rare) failure path.
-        if let Err(bad) = check_utf8(Some(topic), raw) {
-            return bad;
-        }
         if let Some(unknown) = unknown_type(topic, raw) {
             return unknown;
         }
@@ -175,22 +173,15 @@ fn check_size(topic: Option<Topic>, raw: &[u8]) -> Result<(), Rejected> {
     Ok(())
 }
 
-fn check_utf8(topic: Option<Topic>, raw: &[u8]) -> Result<(), Rejected> {
-    if let Err(e) = std::str::from_utf8(raw) {
-        return Err(Rejected::new(
-            RejectReason::InvalidUtf8,
-            e.to_string(),
-            topic,
-            raw,
-        ));
-    }
-    Ok(())
+fn check_utf8(topic: Option<Topic>, raw: &[u8]) -> Result<&str, Rejected> {
+    std::str::from_utf8(raw)
+        .map_err(|e| Rejected::new(RejectReason::InvalidUtf8, e.to_string(), topic, raw))
 }
 
 fn parse_value(topic: Option<Topic>, raw: &[u8]) -> Result<Value, Rejected> {
     check_size(topic, raw)?;
-    check_utf8(topic, raw)?;
-    let value: Value = serde_json::from_slice(raw)
+    let text = check_utf8(topic, raw)?;
+    let value: Value = serde_json::from_str(text)
         .map_err(|e| Rejected::new(RejectReason::MalformedJson, e.to_string(), topic, raw))?;
     if !value.is_object() {
         return Err(Rejected::new(
