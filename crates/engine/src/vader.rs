@@ -349,6 +349,28 @@ impl FastVader {
     /// The score of ASCII `text`; `toks` and `sentiments` hold at least one slot per
     /// token.
     fn score<'m>(&'m self, text: &[u8], toks: &mut [Tok<'m>], sentiments: &mut [Valence]) -> f64 {
+        let n = self.sentiments(text, toks, sentiments);
+        if n == 0 {
+            return 0.0;
+        }
+        let mut sum_s = python_sum(&sentiments[..n]);
+        let punct_emph_amplifier = punctuation_emphasis(text);
+        if sum_s > 0.0 {
+            sum_s += punct_emph_amplifier;
+        } else if sum_s < 0.0 {
+            sum_s -= punct_emph_amplifier;
+        }
+        python_round4(normalize(sum_s))
+    }
+
+    /// VADER's sentiments list for `text`, after the `but` check, in the first slots
+    /// of `sentiments`; returns its length.
+    fn sentiments<'m>(
+        &'m self,
+        text: &[u8],
+        toks: &mut [Tok<'m>],
+        sentiments: &mut [Valence],
+    ) -> usize {
         // SentiText: whitespace split, punctuation strip of words, lower and isupper.
         let mut n = 0;
         for token in text.split(|&b| is_space(b)).filter(|t| !t.is_empty()) {
@@ -361,9 +383,6 @@ impl FastVader {
         }
         let toks = &toks[..n];
         let sentiments = &mut sentiments[..n];
-        if n == 0 {
-            return 0.0;
-        }
         let is_cap_diff = toks.iter().any(|t| t.upper) && toks.iter().any(|t| !t.upper);
 
         for (i, item) in toks.iter().enumerate() {
@@ -380,15 +399,7 @@ impl FastVader {
         if let Some(bi) = toks.iter().position(|t| t.entry.word == Word::But) {
             but_check(bi, sentiments);
         }
-
-        let mut sum_s = python_sum(sentiments);
-        let punct_emph_amplifier = punctuation_emphasis(text);
-        if sum_s > 0.0 {
-            sum_s += punct_emph_amplifier;
-        } else if sum_s < 0.0 {
-            sum_s -= punct_emph_amplifier;
-        }
-        python_round4(normalize(sum_s))
+        n
     }
 
     /// vaderSentiment's `sentiment_valence` for the token at `i`.
@@ -831,6 +842,77 @@ mod tests {
         }
     }
 
+    /// Python int provenance, which only shows in low bits, pinned with
+    /// `vader-parity`'s CPython traces: its stage-1 sentence (the coffee emoji is
+    /// "hot beverage") has int-valued idiom replacements among floats, and CPython's
+    /// `sum` of that list is -1.0999999999999996.
+    #[test]
+    fn python_int_provenance_and_sum() {
+        let f = fast();
+        let text = b"hot beverage the bomb gracefullest delectably the shitty noon :-[ \
+                     villainess infuriated noon intensely";
+        let mut toks = [Tok {
+            entry: &UNKNOWN,
+            upper: false,
+        }; STACK_TOKENS];
+        let mut sentiments = [Valence::INT_ZERO; STACK_TOKENS];
+        let n = f.sentiments(text, &mut toks, &mut sentiments);
+        let got: Vec<(f64, bool)> = sentiments[..n]
+            .iter()
+            .map(|v| (v.value, v.from_int))
+            .collect();
+        let (iz, ii, ff) = ((0.0, true), |v| (v, true), |v| (v, false));
+        assert_eq!(
+            got,
+            [
+                iz,
+                iz,
+                iz,
+                ii(3.0),
+                ii(3.0),
+                ii(3.0),
+                iz,
+                ff(-2.6),
+                iz,
+                ff(-1.6),
+                ff(-2.9),
+                ff(-3.0),
+                iz,
+                iz
+            ]
+        );
+        assert_eq!(
+            python_sum(&sentiments[..n]).to_bits(),
+            0xbff1_9999_9999_9998
+        );
+        // An int idiom value plus a multi-word booster ("sort of") is a float.
+        let n = f.sentiments(b"sort of the shit", &mut toks, &mut sentiments);
+        let last = sentiments[n - 1];
+        assert_eq!((last.value, last.from_int), (3.0 + -0.293, false));
+        let v = |value, from_int| Valence { value, from_int };
+        // The int-to-float transition is one uncompensated addition.
+        assert_eq!(
+            python_sum(&[v(9.0, true), v(-2.6, false), v(-1.6, false)]).to_bits(),
+            0x4013_3333_3333_3334
+        );
+        assert_eq!(
+            python_sum(&[v(9.0, false), v(-2.6, false), v(-1.6, false)]).to_bits(),
+            0x4013_3333_3333_3333
+        );
+        assert_eq!(
+            python_sum(&[v(1.1, false), v(1.2, false), v(0.0, true), v(1.9, false)]).to_bits(),
+            4.2_f64.to_bits()
+        );
+        // A reweighted slot is a float; the "but" check lands on the first equal slot.
+        let mut s = [v(2.0, false), v(1.0, false), v(0.0, true), v(1.0, false)];
+        but_check(2, &mut s);
+        let values: Vec<f64> = s.iter().map(|v| v.value).collect();
+        assert_eq!(values, [0.5, 0.5, 0.0, 1.0]);
+        let mut s = [v(0.0, true), v(3.0, true)];
+        but_check(0, &mut s);
+        assert!(s[0].from_int && !s[1].from_int && s[1].value == 4.5);
+    }
+
     #[test]
     fn published_vader_examples() {
         // vaderSentiment 3.3.2's README outputs.
@@ -931,6 +1013,8 @@ mod tests {
             "the shit the bomb bus stop",
             "no the shit good",
             "sort of kind of just enough the shit",
+            "sort of the shit",
+            "hot beverage the bomb gracefullest delectably the shitty noon :-[ villainess",
         ] {
             assert_same(text);
         }
@@ -1044,6 +1128,22 @@ mod tests {
         ] {
             words.push(w.to_owned());
         }
+        // The rules' word pairs, so that they meet often.
+        for phrase in [
+            "without doubt",
+            "without a doubt",
+            "never so",
+            "never this",
+            "at least",
+            "very least",
+            "kind of",
+            "no no",
+            "no or",
+            "no nor",
+            "so this",
+        ] {
+            words.push(phrase.to_owned());
+        }
         // A few hundred lexicon words, positive and negative, with punctuation too.
         for (k, (word, _)) in parse_lexicon(VADER_LEXICON).into_iter().enumerate() {
             if word.is_ascii()
@@ -1085,6 +1185,10 @@ mod tests {
             1 => Just("\t"),
             1 => Just(" \t "),
             1 => Just("\n"),
+            1 => Just("\r\n"),
+            1 => Just("\u{b}\u{c}"),
+            1 => Just("\u{1c}"),
+            1 => Just("\u{1f} "),
         ];
         let piece = (word, 0u8..4, separator);
         (proptest::collection::vec(piece, 0..24), any::<bool>()).prop_map(|(pieces, lead)| {
