@@ -25,9 +25,9 @@
 //! and undoes elongation ("sooooo goooood" → "so good", "LOOOOL" → "LOL").
 //!
 //! Constraints: no I/O; deterministic (the same text gets the same score on every
-//! thread and run); cheap enough for the engine's per-event path. VADER costs a
-//! couple of microseconds a message, so two shortcuts avoid it, both exact: a
-//! message made only of common words VADER does not know (`COMMON_WORDS`) scores 0
+//! thread and run); cheap enough for the engine's per-event path. VADER costs a few
+//! hundred nanoseconds a message on the ASCII path (microseconds otherwise), so two
+//! shortcuts avoid it, both exact: a message made only of common words VADER does not know (`COMMON_WORDS`) scores 0
 //! without it, and recent scores are cached, because chat repeats itself ("KEKW",
 //! "LUL", "gg"). The cache is keyed by the text VADER scores, in which common words
 //! that only count by their place are one filler word, so "what game PogChamp" and
@@ -1294,6 +1294,17 @@ mod tests {
             messages
                 .iter()
                 .map(|t| uncached.analyzer.polarity_scores(t).compound)
+                .sum()
+        });
+        measure("VADER's ASCII fast path alone on the raw text", n, || {
+            messages
+                .iter()
+                .map(|t| {
+                    uncached
+                        .fast
+                        .compound(t)
+                        .unwrap_or_else(|| uncached.analyzer.polarity_scores(t).compound)
+                })
                 .sum()
         });
         measure("uncached", n, || sum(&uncached));
