@@ -18,6 +18,7 @@ mod engine;
 mod moments;
 mod sentiment;
 mod stream;
+mod vader;
 mod watermark;
 mod window;
 

@@ -6,7 +6,10 @@
 //!
 //! VADER comes from the `vader-parity` crate, which reproduces Python vaderSentiment
 //! 3.3.2 exactly (the published examples in the tests below match to the last digit),
-//! has no dependencies and is MIT/Apache-2.0. The older `vader_sentiment` port
+//! has no dependencies and is MIT/Apache-2.0. Its rules are also implemented in
+//! `vader.rs`, over the same data, as an allocation-free path for ASCII text (most
+//! chat) that gives the same compound to the last bit and is tested against
+//! `vader-parity`; other text goes to `vader-parity`. The older `vader_sentiment` port
 //! (0.1.1) also builds, but drifts from the reference on boosters, emoji and idioms
 //! (it scores "he is at least smart" negative, "these are the shittiest of times"
 //! positive) and its idiom check iterates a `HashMap`, so results can depend on hash
@@ -22,9 +25,9 @@
 //! and undoes elongation ("sooooo goooood" → "so good", "LOOOOL" → "LOL").
 //!
 //! Constraints: no I/O; deterministic (the same text gets the same score on every
-//! thread and run); cheap enough for the engine's per-event path. VADER costs a
-//! couple of microseconds a message, so two shortcuts avoid it, both exact: a
-//! message made only of common words VADER does not know (`COMMON_WORDS`) scores 0
+//! thread and run); cheap enough for the engine's per-event path. VADER costs a few
+//! hundred nanoseconds a message on the ASCII path (microseconds otherwise), so two
+//! shortcuts avoid it, both exact: a message made only of common words VADER does not know (`COMMON_WORDS`) scores 0
 //! without it, and recent scores are cached, because chat repeats itself ("KEKW",
 //! "LUL", "gg"). The cache is keyed by the text VADER scores, in which common words
 //! that only count by their place are one filler word, so "what game PogChamp" and
@@ -37,6 +40,8 @@ use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 use vader_parity::SentimentIntensityAnalyzer;
+
+use crate::vader::FastVader;
 
 /// Compound score at or above which a message is positive (VADER's usual cut-off).
 pub const POSITIVE_THRESHOLD: f64 = 0.05;
@@ -286,6 +291,8 @@ const MAX_COMMON_LEN: usize = 16;
 /// milliseconds) and share it: it is `Send + Sync`, and scoring takes `&self`.
 pub struct SentimentModel {
     analyzer: SentimentIntensityAnalyzer,
+    /// The same VADER for ASCII text, without allocating.
+    fast: FastVader,
     /// [`EMOTES`] by name.
     emotes: HashMap<&'static str, StandIn, fnv::FnvBuildHasher>,
     /// The emoji among them.
@@ -337,6 +344,7 @@ impl SentimentModel {
             .collect();
         Self {
             analyzer,
+            fast: FastVader::new(),
             emotes,
             emoji,
             common,
@@ -359,11 +367,24 @@ impl SentimentModel {
             return Sentiment::from_compound(compound);
         }
         // `+ 0.0` turns a negative zero into zero, so it prints as "0.0000".
-        let compound = self.analyzer.polarity_scores(&text).compound + 0.0;
+        let compound = self
+            .fast
+            .compound(&text)
+            .unwrap_or_else(|| self.analyzer.polarity_scores(&text).compound)
+            + 0.0;
         if let Some(set) = set {
             ScoreCache::put(set, &text, compound);
         }
         Sentiment::from_compound(compound)
+    }
+
+    /// The text [`Self::score`] hands to VADER, or `None` when it scores 0 without.
+    #[cfg(test)]
+    pub(crate) fn vader_text(&self, text: &str) -> Option<String> {
+        match self.rewrite(&self.isolate_emoji(text)) {
+            Rewritten::Inert => None,
+            Rewritten::Text(text) => Some(text.into_owned()),
+        }
     }
 
     fn emote(&self, token: &str) -> Option<&StandIn> {
@@ -1273,6 +1294,17 @@ mod tests {
             messages
                 .iter()
                 .map(|t| uncached.analyzer.polarity_scores(t).compound)
+                .sum()
+        });
+        measure("VADER's ASCII fast path alone on the raw text", n, || {
+            messages
+                .iter()
+                .map(|t| {
+                    uncached
+                        .fast
+                        .compound(t)
+                        .unwrap_or_else(|| uncached.analyzer.polarity_scores(t).compound)
+                })
                 .sum()
         });
         measure("uncached", n, || sum(&uncached));
