@@ -168,20 +168,23 @@ impl Engine {
         }
         self.watermark.observe(partition, t, now_ms);
         let channel = event.channel();
-        if !self.channels.contains_key(channel) {
-            let state = ChannelState {
-                panes: BTreeMap::new(),
-                first_event_ms: t,
-                next_final: None,
-                dirty_from: None,
-                detector: MomentDetector::default(),
-                stream: stream::new_state(channel, event.timestamp()),
-                stream_set_at: stream::SetAt::default(),
-                stream_dirty: true,
-            };
-            self.channels.insert(channel.clone(), state);
-        }
-        let ch = self.channels.get_mut(channel).expect("inserted above");
+        // One search for a known channel (the common case); a new one is searched again.
+        let ch = match self.channels.get_mut(channel) {
+            Some(ch) => ch,
+            None => self
+                .channels
+                .entry(channel.clone())
+                .or_insert_with(|| ChannelState {
+                    panes: BTreeMap::new(),
+                    first_event_ms: t,
+                    next_final: None,
+                    dirty_from: None,
+                    detector: MomentDetector::default(),
+                    stream: stream::new_state(channel, event.timestamp()),
+                    stream_set_at: stream::SetAt::default(),
+                    stream_dirty: true,
+                }),
+        };
         let pane = self.spec.pane_of(t);
         let windowed = crate::aggregate::has_window_aggregate(event);
         // Only events counted in windows are remembered, so only they are hashed.

@@ -717,6 +717,12 @@ fn squeeze(word: &str, keep: usize) -> String {
 /// ASCII case: "GOOO" and "go" are stretched "go", "letsgooo" is stretched "letsgo".
 /// Allocation-free, unlike [`squeeze`], because it runs on every word.
 fn stretched(word: &str, pattern: &str) -> bool {
+    // Most words fail on their first letter: decide those without the run iterators.
+    match (word.as_bytes().first(), pattern.as_bytes().first()) {
+        (Some(w), Some(p)) if w.eq_ignore_ascii_case(p) => {}
+        (None, None) => return true,
+        _ => return false,
+    }
     let mut word = runs(word);
     let mut pattern = runs(pattern);
     loop {
