@@ -367,15 +367,21 @@ impl SentimentModel {
             return Sentiment::from_compound(compound);
         }
         // `+ 0.0` turns a negative zero into zero, so it prints as "0.0000".
-        let compound = self
-            .fast
-            .compound(&text)
-            .unwrap_or_else(|| self.analyzer.polarity_scores(&text).compound)
-            + 0.0;
+        let compound = self.plain_vader(&text) + 0.0;
         if let Some(set) = set {
             ScoreCache::put(set, &text, compound);
         }
         Sentiment::from_compound(compound)
+    }
+
+    /// VADER's own compound score of `text` as it is, without the chat extension
+    /// (emotes, slang, elongation): what `vader-parity` says, computed by our
+    /// allocation-free rules where the text is ASCII. Public so that the fuzz target
+    /// can compare the two on any input.
+    pub fn plain_vader(&self, text: &str) -> f64 {
+        self.fast
+            .compound(text)
+            .unwrap_or_else(|| self.analyzer.polarity_scores(text).compound)
     }
 
     /// The text [`Self::score`] hands to VADER, or `None` when it scores 0 without.
