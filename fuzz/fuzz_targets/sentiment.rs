@@ -29,7 +29,11 @@ fuzz_target!(|data: &[u8]| {
         s.compound
     );
     assert_eq!(s.class, SentimentClass::from_compound(s.compound));
-    assert_eq!(CACHED.score(text), s, "cached and uncached differ on {text:?}");
+    assert_eq!(
+        CACHED.score(text),
+        s,
+        "cached and uncached differ on {text:?}"
+    );
     assert_eq!(CACHED.score(text), s, "a cache hit differs on {text:?}");
     let ours = UNCACHED.plain_vader(text);
     let reference = REFERENCE.polarity_scores(text).compound;
