@@ -136,16 +136,21 @@ impl<'a> ChatAccumulator<'a> {
 }
 
 /// The `TOP_N` largest counts, most first; ties by name so results are deterministic.
+///
+/// One pass keeping the best `TOP_N` in order: most names fail the comparison with the
+/// current last, so a window of hundreds of chatters costs about one comparison each.
 fn top(counts: HashMap<&str, u64>) -> Vec<CountEntry> {
-    let mut entries: Vec<(&str, u64)> = counts.into_iter().collect();
     let by_rank = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
-    if entries.len() > TOP_N {
-        entries.select_nth_unstable_by(TOP_N - 1, by_rank);
-        entries.truncate(TOP_N);
+    let mut best: Vec<(&str, u64)> = Vec::with_capacity(TOP_N + 1);
+    for entry in counts {
+        if best.len() == TOP_N && by_rank(&entry, &best[TOP_N - 1]).is_ge() {
+            continue;
+        }
+        let at = best.partition_point(|e| by_rank(e, &entry).is_lt());
+        best.insert(at, entry);
+        best.truncate(TOP_N);
     }
-    entries.sort_unstable_by(by_rank);
-    entries
-        .into_iter()
+    best.into_iter()
         .map(|(name, count)| CountEntry {
             name: name.to_owned(),
             count,
