@@ -27,11 +27,11 @@
 //! Constraints: no I/O; deterministic (the same text gets the same score on every
 //! thread and run); cheap enough for the engine's per-event path. VADER costs a few
 //! hundred nanoseconds a message on the ASCII path (microseconds otherwise), so two
-//! shortcuts avoid it, both exact: a message made only of common words VADER does not know (`COMMON_WORDS`) scores 0
-//! without it, and recent scores are cached, because chat repeats itself ("KEKW",
-//! "LUL", "gg"). The cache is keyed by the text VADER scores, in which common words
-//! that only count by their place are one filler word, so "what game PogChamp" and
-//! "which map PogChamp" share an entry (`FILLER_WORD`).
+//! shortcuts avoid it, both exact: a message made only of common words VADER does not
+//! know (`COMMON_WORDS`) scores 0 without it, and recent scores are cached, because
+//! chat repeats itself ("KEKW", "LUL", "gg"). The cache is keyed by the text VADER
+//! scores, in which common words that only count by their place are one filler word,
+//! so "what game PogChamp" and "which map PogChamp" share an entry (`FILLER_WORD`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
