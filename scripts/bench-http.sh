@@ -15,16 +15,9 @@ CONNECTIONS=("$@")
 BIN=target/release/telemetra
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 [[ -x "$BIN" ]] || cargo build --release -p telemetra
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/lib.sh
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 TELEMETRA_LOG=warn "$BIN" run --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" \
   --rate-limit 0 --channels 10 --rate 300 >"$WORK/server.log" 2>&1 &

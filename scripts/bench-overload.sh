@@ -18,29 +18,13 @@ CSV="${4:-/tmp/telemetra-overload.csv}"
 BIN=target/release/telemetra
 PG_ADMIN="${TELEMETRA_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_BASE="${PG_ADMIN%/*}"
-WORK="$(mktemp -d)"
 RUN_ID="overload$$"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+source scripts/lib.sh
+cleanup_extra() {
   psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $RUN_ID WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
 [[ -x "$BIN" ]] || cargo build --release -p telemetra
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-if [[ -z "${TELEMETRA_BROKERS:-}" ]]; then
-  NISSHI="${TELEMETRA_TEST_NISSHI:-$HOME/.cache/telemetra/nisshi/bin/nisshi}"
-  PORT=$(free_port)
-  (cd "$WORK" && exec "$NISSHI" broker --listener-url "tcp://127.0.0.1:$PORT" \
-    --advertised-listener-url "tcp://127.0.0.1:$PORT" --storage-engine memory://overload/ \
-    --group-initial-rebalance-delay 500ms >"$WORK/broker.log" 2>&1) &
-  PIDS+=($!)
-  export TELEMETRA_BROKERS="127.0.0.1:$PORT"
-  for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
-fi
+start_broker overload
 export TELEMETRA_LOG=warn PGOPTIONS="--client-min-messages=warning"
 TOPICS=(--topic-chat "$RUN_ID.chat" --topic-viewer "$RUN_ID.viewer" --topic-transactions "$RUN_ID.tx"
   --topic-stream-meta "$RUN_ID.meta" --topic-dlq "$RUN_ID.dlq")

@@ -16,25 +16,9 @@ LATENCY_SECONDS="${3:-30}"
 BIN=target/release/telemetra
 PG_ADMIN="${TELEMETRA_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_BASE="${PG_ADMIN%/*}"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/lib.sh
 [[ -x "$BIN" ]] || cargo build --release -p telemetra
-
-if [[ -z "${TELEMETRA_BROKERS:-}" ]]; then
-  NISSHI="${TELEMETRA_TEST_NISSHI:-$HOME/.cache/telemetra/nisshi/bin/nisshi}"
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  (cd "$WORK" && exec "$NISSHI" broker --listener-url "tcp://127.0.0.1:$PORT" \
-    --advertised-listener-url "tcp://127.0.0.1:$PORT" --storage-engine memory://bench/ \
-    --group-initial-rebalance-delay 500ms >"$WORK/broker.log" 2>&1) &
-  PIDS+=($!)
-  export TELEMETRA_BROKERS="127.0.0.1:$PORT"
-  for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
-fi
+start_broker bench
 export TELEMETRA_LOG=warn PGOPTIONS="--client-min-messages=warning"
 RUN_ID="bench$$"
 topics() { echo --topic-chat "$1.chat" --topic-viewer "$1.viewer" --topic-transactions "$1.tx" --topic-stream-meta "$1.meta" --topic-dlq "$1.dlq"; }
@@ -70,7 +54,7 @@ LIVE="${RUN_ID}live"
 "$BIN" process $(topics "$LIVE") --group-id "$LIVE" --postgres "$PG_BASE/$db" \
   --redis redis://127.0.0.1:6379 --redis-prefix "$LIVE:" &
 PIDS+=($!)
-API_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+API_PORT=$(free_port)
 "$BIN" serve --listen "127.0.0.1:$API_PORT" --postgres "$PG_BASE/$db" \
   --redis redis://127.0.0.1:6379 --redis-prefix "$LIVE:" &
 PIDS+=($!)

@@ -22,17 +22,10 @@ if [[ "$hard" == unlimited || "$hard" -ge 65536 ]]; then ulimit -n 65536; else u
 for n in "${COUNTS[@]}"; do
   (( n + 200 <= $(ulimit -n) )) || { echo "$n clients need more open files than ulimit -n $(ulimit -n)" >&2; exit 1; }
 done
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/lib.sh
 
 for n in "${COUNTS[@]}"; do
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  PORT=$(free_port)
   BASE="http://127.0.0.1:$PORT"
   rm -rf "$WORK/data"
   TELEMETRA_LOG=warn "$BIN" run --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" \
