@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 
 use telemetra_types::{
-    ChannelId, Event, Moment, StreamEventType, StreamState, Transaction, ViewerCount, WindowMetrics,
+    ChannelId, ChatView, Event, EventView, Moment, StreamEventType, StreamState, Transaction,
+    ViewerCount, WindowMetrics,
 };
 
-use crate::aggregate::{merge_window, Pane};
+use crate::aggregate::{merge_window, Input, Pane};
 use crate::moments::{is_complete, raid_moment, MomentDetector};
 use crate::{
     stream, ConfigError, EngineConfig, LatePolicy, SentimentModel, WatermarkTracker, WindowSpec,
@@ -161,7 +162,26 @@ impl Engine {
 
     /// Takes one event read from `partition` at wall time `now_ms`.
     pub fn process(&mut self, partition: u32, event: &Event, now_ms: i64) -> Verdict {
-        let t = event.timestamp().0;
+        match event {
+            Event::Chat(m) => self.process_input(partition, Input::Chat(&ChatView::of(m)), now_ms),
+            Event::Viewer(v) => self.process_input(partition, Input::Viewer(v), now_ms),
+            Event::Transaction(t) => self.process_input(partition, Input::Transaction(t), now_ms),
+            Event::StreamMeta(m) => self.process_input(partition, Input::StreamMeta(m), now_ms),
+        }
+    }
+
+    /// Takes one event as [`telemetra_types::decode_event_view`] decoded it: a chat
+    /// message is counted straight from the bytes it borrows.
+    pub fn process_view(&mut self, partition: u32, event: &EventView<'_>, now_ms: i64) -> Verdict {
+        match event {
+            EventView::Chat(m) => self.process_input(partition, Input::Chat(m), now_ms),
+            EventView::Owned(e) => self.process(partition, e, now_ms),
+        }
+    }
+
+    fn process_input(&mut self, partition: u32, event: Input<'_>, now_ms: i64) -> Verdict {
+        let ts = event.timestamp();
+        let t = ts.0;
         if t > now_ms.saturating_add(self.cfg.max_skew_ms) {
             self.stats.too_far_ahead += 1;
             return Verdict::TooFarAhead;
@@ -171,28 +191,25 @@ impl Engine {
         // One search for a known channel (the common case); a new one is searched again.
         let ch = match self.channels.get_mut(channel) {
             Some(ch) => ch,
-            None => self
-                .channels
-                .entry(channel.clone())
-                .or_insert_with(|| ChannelState {
+            None => {
+                let id = ChannelId::parse(channel).expect("decoded events have valid channels");
+                let stream = stream::new_state(&id, ts);
+                self.channels.entry(id).or_insert_with(|| ChannelState {
                     panes: BTreeMap::new(),
                     first_event_ms: t,
                     next_final: None,
                     dirty_from: None,
                     detector: MomentDetector::default(),
-                    stream: stream::new_state(channel, event.timestamp()),
+                    stream,
                     stream_set_at: stream::SetAt::default(),
                     stream_dirty: true,
-                }),
+                })
+            }
         };
         let pane = self.spec.pane_of(t);
-        let windowed = crate::aggregate::has_window_aggregate(event);
+        let windowed = event.has_window_aggregate();
         // Only events counted in windows are remembered, so only they are hashed.
-        let id_key = if windowed {
-            crate::aggregate::id_key(event)
-        } else {
-            0
-        };
+        let id_key = if windowed { event.id_key() } else { 0 };
         if windowed && ch.panes.get(&pane).is_some_and(|p| p.has_seen(id_key)) {
             self.stats.duplicates += 1;
             return Verdict::Duplicate;
@@ -200,7 +217,7 @@ impl Engine {
 
         // Facts that do not depend on windows are recorded even when late.
         match event {
-            Event::StreamMeta(m) => {
+            Input::StreamMeta(m) => {
                 if stream::apply(&mut ch.stream, &mut ch.stream_set_at, m) {
                     self.out.push(Output::Stream(ch.stream.clone()));
                 }
@@ -209,12 +226,12 @@ impl Engine {
                     self.stats.moments += 1;
                 }
             }
-            Event::Viewer(v) => self.out.push(Output::Viewer(v.clone())),
-            Event::Transaction(tx) => self.out.push(Output::Transaction(tx.clone())),
-            Event::Chat(_) => {}
+            Input::Viewer(v) => self.out.push(Output::Viewer(v.clone())),
+            Input::Transaction(tx) => self.out.push(Output::Transaction(tx.clone())),
+            Input::Chat(_) => {}
         }
-        if event.timestamp() > ch.stream.last_seen {
-            ch.stream.last_seen = event.timestamp();
+        if ts > ch.stream.last_seen {
+            ch.stream.last_seen = ts;
             ch.stream_dirty = true;
         }
 
@@ -239,7 +256,7 @@ impl Engine {
         }
         // Scoring is the costliest step of a chat message: done only for counted ones.
         let sentiment = match event {
-            Event::Chat(m) => Some(self.sentiment.score(&m.message)),
+            Input::Chat(m) => Some(self.sentiment.score(&m.message)),
             _ => None,
         };
         if late {
@@ -253,7 +270,7 @@ impl Engine {
             for q in self.spec.windows_of(t).filter(|q| *q < next_final) {
                 let panes = ch.panes.range(q..q + k).map(|(_, p)| p);
                 let w = merge_window(
-                    channel,
+                    &ch.stream.stream_id,
                     self.spec.pane_start(q),
                     self.spec.window_end(q),
                     panes,
@@ -466,7 +483,13 @@ impl Engine {
             // Every window containing a pane before `next` is final: unless a correction
             // may still need it, the pane is done.
             let keep = keep_from.map_or(next, |h| h.min(next));
-            ch.panes = ch.panes.split_off(&keep);
+            // Popped from the front: `split_off` would move every kept pane instead.
+            while let Some(oldest) = ch.panes.first_entry() {
+                if *oldest.key() >= keep {
+                    break;
+                }
+                oldest.remove();
+            }
         }
     }
 }

@@ -546,3 +546,49 @@ fn a_channel_silent_for_the_eviction_delay_is_forgotten_and_starts_afresh() {
     e.process(0, &chat("quiet", "u1", 2_000_000, &[]), NOW);
     assert_eq!(e.channels(), 2);
 }
+
+#[test]
+fn chat_counted_from_its_bytes_gives_the_outputs_of_owned_events() {
+    use telemetra_gen::{GenConfig, Generator};
+    use telemetra_types::{decode_event, decode_event_view, EventView};
+    let raws: Vec<(telemetra_types::Topic, Vec<u8>)> = Generator::new(GenConfig::default())
+        .take(20_000)
+        .map(|e| (e.kind().topic(), e.to_json()))
+        .collect();
+    let run = |borrowed: bool| {
+        let mut e = engine();
+        let mut out = Vec::new();
+        let mut chat_views = 0;
+        for (i, (topic, raw)) in raws.iter().enumerate() {
+            let verdict = if borrowed {
+                let view = decode_event_view(*topic, raw).expect("generated events decode");
+                chat_views += usize::from(matches!(view, EventView::Chat(_)));
+                e.process_view(0, &view, NOW)
+            } else {
+                let event = decode_event(*topic, raw).expect("generated events decode");
+                e.process(0, &event, NOW)
+            };
+            assert_ne!(verdict, Verdict::TooFarAhead);
+            if i % 100 == 0 {
+                e.advance(NOW);
+                e.emit_running();
+            }
+            out.extend(e.drain());
+        }
+        e.close_all();
+        out.extend(e.drain());
+        (out, e.stats(), chat_views)
+    };
+    let (owned, owned_stats, _) = run(false);
+    let (borrowed, borrowed_stats, chat_views) = run(true);
+    assert!(
+        chat_views > 10_000,
+        "chat went the borrowed way: {chat_views}"
+    );
+    assert!(owned_stats.final_windows > 100, "{owned_stats:?}");
+    assert_eq!(owned_stats, borrowed_stats);
+    assert_eq!(owned.len(), borrowed.len());
+    for (a, b) in owned.iter().zip(&borrowed) {
+        assert_eq!(a, b);
+    }
+}

@@ -14,8 +14,8 @@ use telemetra_engine::{Engine, EngineStats, Output, Verdict};
 use telemetra_live::{LiveHub, LiveMessage};
 use telemetra_store::{Checkpoint, DeadLetter, ShardLease, Store, WriteBatch};
 use telemetra_types::{
-    decode_event, decode_line, ChannelId, RejectReason, Rejected, StreamState, StreamSummary,
-    Topic, WindowMetrics,
+    decode_event_view, decode_line, ChannelId, EventView, RejectReason, Rejected, StreamState,
+    StreamSummary, Topic, WindowMetrics,
 };
 
 /// What a channel looks like to live clients.
@@ -103,11 +103,11 @@ impl Processor {
             .with_label_values(&[topic.map_or("file", |t| t.label())])
             .inc();
         let decoded = match topic {
-            Some(t) => decode_event(t, raw),
-            None => decode_line(raw),
+            Some(t) => decode_event_view(t, raw),
+            None => decode_line(raw).map(EventView::Owned),
         };
         let rejected = match decoded {
-            Ok(event) => match self.engine.process(partition, &event, now_ms) {
+            Ok(event) => match self.engine.process_view(partition, &event, now_ms) {
                 Verdict::Applied => return,
                 Verdict::Corrected => {
                     return metrics::EVENTS_LATE.with_label_values(&["corrected"]).inc()

@@ -24,7 +24,7 @@ impl ChannelId {
         Ok(Self(s.to_owned()))
     }
 
-    fn check(s: &str) -> Result<(), InvalidChannel> {
+    pub(crate) fn check(s: &str) -> Result<(), InvalidChannel> {
         let ok = (1..=25).contains(&s.len())
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
@@ -48,6 +48,14 @@ impl TryFrom<String> for ChannelId {
     fn try_from(s: String) -> Result<Self, Self::Error> {
         Self::check(&s)?;
         Ok(Self(s))
+    }
+}
+
+/// Lets maps keyed by channel be searched with a borrowed `&str`; the derived
+/// `Eq`, `Ord` and `Hash` are the inner string's, as `Borrow` requires.
+impl std::borrow::Borrow<str> for ChannelId {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 

@@ -4,8 +4,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::{
-    ChatMessage, Event, EventKind, RejectReason, Rejected, StreamEventType, StreamMeta, Topic,
-    Transaction, ViewerCount,
+    ChatMessage, ChatView, Event, EventKind, RejectReason, Rejected, StreamEventType, StreamMeta,
+    Timestamp, Topic, Transaction, ViewerCount,
 };
 
 /// Largest accepted event, in bytes. Real chat events are well under 2 KiB; the limit
@@ -64,6 +64,62 @@ pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
     check_values(&event)
         .map_err(|d| Rejected::new(RejectReason::SchemaViolation, d, Some(topic), raw))?;
     Ok(event)
+}
+
+/// An event decoded for the engine: a chat message borrowed from its bytes (the
+/// common case), any other event owned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventView<'a> {
+    /// A chat message, borrowing its strings.
+    Chat(ChatView<'a>),
+    /// Any event, owned.
+    Owned(Event),
+}
+
+impl EventView<'_> {
+    /// The event's kind.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            EventView::Chat(_) => EventKind::Chat,
+            EventView::Owned(e) => e.kind(),
+        }
+    }
+
+    /// The event's own id.
+    pub fn id(&self) -> &str {
+        match self {
+            EventView::Chat(m) => &m.message_id,
+            EventView::Owned(e) => e.id(),
+        }
+    }
+
+    /// The event time.
+    pub fn timestamp(&self) -> Timestamp {
+        match self {
+            EventView::Chat(m) => m.timestamp,
+            EventView::Owned(e) => e.timestamp(),
+        }
+    }
+}
+
+/// Decodes one message from an input topic as [`decode_event`] does, accepting and
+/// rejecting exactly the same input, but with chat borrowed from `raw`.
+///
+/// A chat message is first decoded borrowed. Anything that path does not accept
+/// outright (a `type` field, an error of any kind) goes to [`decode_event`], whose
+/// answer, event or rejection, is the one returned: the borrowed path is only ever a
+/// faster way to the same event.
+pub fn decode_event_view(topic: Topic, raw: &[u8]) -> Result<EventView<'_>, Rejected> {
+    if topic == Topic::Chat && raw.len() <= MAX_EVENT_BYTES && TYPE_FIELD.find(raw).is_none() {
+        if let Some(view) = std::str::from_utf8(raw)
+            .ok()
+            .and_then(|text| serde_json::from_str::<ChatView>(text).ok())
+            .filter(ChatView::is_valid)
+        {
+            return Ok(EventView::Chat(view));
+        }
+    }
+    decode_event(topic, raw).map(EventView::Owned)
 }
 
 /// Decodes one line of an event file. Its kind is its `type` field when present,
@@ -333,6 +389,80 @@ mod tests {
             Some(EventKind::Transaction)
         );
         assert_eq!(peek_kind(b"{broken"), None);
+    }
+
+    /// `decode_event_view` must give what `decode_event` gives, event or rejection.
+    fn view_agrees(raw: &[u8]) -> Option<bool> {
+        let borrowed = match (
+            decode_event_view(Topic::Chat, raw),
+            decode_event(Topic::Chat, raw),
+        ) {
+            (Ok(EventView::Chat(v)), Ok(Event::Chat(m))) => {
+                assert_eq!(v, ChatView::of(&m), "{}", String::from_utf8_lossy(raw));
+                true
+            }
+            (Ok(EventView::Owned(a)), Ok(b)) => {
+                assert_eq!(a, b);
+                false
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b);
+                return None;
+            }
+            (a, b) => panic!("{}: view {a:?}, owned {b:?}", String::from_utf8_lossy(raw)),
+        };
+        Some(borrowed)
+    }
+
+    #[test]
+    fn chat_views_accept_and_reject_what_owned_decoding_does() {
+        let chat = |extra: &str| {
+            format!(
+                r#"{{"message_id":"m1","channel":"pixelqueen","username":"ann","message":"hi Kappa","timestamp":"2025-10-16T10:30:00Z"{extra}}}"#
+            )
+        };
+        let accepted_borrowed = [
+            chat(""),
+            chat(r#","emotes":["Kappa","Kappa"],"badges":["vip"],"bits":5"#),
+            chat(r#","emotes":null,"badges":null,"sentiment_hint":null,"bits":null"#),
+            chat(r#","sentiment_hint":"positive","extra":{"a":[1,2]}"#),
+            // Escaped strings are copied, not refused.
+            r#"{"message_id":"m\u0031","channel":"pixelqueen","username":"a\"b","message":"line\nbreak","timestamp":"2025-10-16T12:30:00+02:00","emotes":["\u004bappa"]}"#.to_owned(),
+        ];
+        for raw in &accepted_borrowed {
+            assert_eq!(view_agrees(raw.as_bytes()), Some(true), "{raw}");
+        }
+        // A `type` field is checked by the owned path.
+        assert_eq!(
+            view_agrees(chat(r#","type":"chat""#).as_bytes()),
+            Some(false)
+        );
+        let rejected = [
+            chat(r#","type":"viewer""#),
+            chat(r#","badges":"vip""#),
+            chat(r#","badges":[1]"#),
+            chat(r#","sentiment_hint":["a"]"#),
+            chat(r#","emotes":[null]"#),
+            chat(r#","bits":-1"#),
+            chat(r#","message_id":"m2""#),
+            r#"{"message_id":"","channel":"c","username":"u","message":"","timestamp":"2025-10-16T10:30:00Z"}"#.to_owned(),
+            r#"{"message_id":"m","channel":"c","username":"","message":"","timestamp":"2025-10-16T10:30:00Z"}"#.to_owned(),
+            r#"{"message_id":"m","channel":"Caps","username":"u","message":"","timestamp":"2025-10-16T10:30:00Z"}"#.to_owned(),
+            r#"{"message_id":"m","channel":"c","username":"u","message":"","timestamp":"yesterday"}"#.to_owned(),
+            r#"{"message_id":"m","channel":"c","username":"u","timestamp":"2025-10-16T10:30:00Z"}"#.to_owned(),
+            "{broken".to_owned(),
+        ];
+        for raw in &rejected {
+            assert_eq!(view_agrees(raw.as_bytes()), None, "{raw}");
+        }
+        assert_eq!(view_agrees(b"{\"message_id\":\"\xff\"}"), None);
+        assert_eq!(view_agrees(&vec![b' '; MAX_EVENT_BYTES + 1]), None);
+        // Other topics are owned.
+        let viewer = br#"{"event_id":"e","channel":"c","viewer_count":3,"timestamp":"2025-10-16T10:30:00Z"}"#;
+        assert!(matches!(
+            decode_event_view(Topic::Viewer, viewer),
+            Ok(EventView::Owned(Event::Viewer(_)))
+        ));
     }
 
     #[test]

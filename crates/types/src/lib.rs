@@ -8,6 +8,7 @@
 //! hub and the API all speak. Serde only: no I/O.
 
 mod channel;
+mod chat_view;
 mod decode;
 mod event;
 mod output;
@@ -16,7 +17,11 @@ mod time;
 mod topic;
 
 pub use channel::{ChannelId, InvalidChannel};
-pub use decode::{decode_event, decode_line, peek_channel, peek_kind, MAX_EVENT_BYTES};
+pub use chat_view::{ChatView, Text};
+pub use decode::{
+    decode_event, decode_event_view, decode_line, peek_channel, peek_kind, EventView,
+    MAX_EVENT_BYTES,
+};
 pub use event::{
     ChatMessage, Event, EventKind, ModerationAction, RoomSettings, StreamEventType, StreamMeta,
     Transaction, TransactionType, ViewerCount,

@@ -7,7 +7,7 @@ use std::collections::HashMap as StdHashMap;
 /// crafted names from colliding on purpose.
 type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
 
-use telemetra_types::{ChatMessage, CountEntry, WindowMetrics};
+use telemetra_types::{ChatView, CountEntry, WindowMetrics};
 
 use crate::{Sentiment, SentimentClass};
 
@@ -26,11 +26,11 @@ pub struct ChatPane {
 
 impl ChatPane {
     /// Adds one message. An emote listed twice counts twice.
-    pub fn add(&mut self, m: &ChatMessage, sentiment: Sentiment) {
+    pub fn add(&mut self, m: &ChatView<'_>, sentiment: Sentiment) {
         self.messages += 1;
         self.sentiment.add(sentiment);
         bump(&mut self.chatters, &m.username);
-        for emote in m.emotes.iter().flatten() {
+        for emote in m.emotes() {
             self.emote_count += 1;
             bump(&mut self.emotes, emote);
         }

@@ -12,7 +12,8 @@ mod money;
 mod viewer;
 
 use telemetra_types::{
-    ChannelId, Event, ModerationCounts, StreamEventType, Timestamp, WindowMetrics,
+    ChannelId, ChatView, EventKind, ModerationCounts, StreamEventType, StreamMeta, Timestamp,
+    Transaction, ViewerCount, WindowMetrics,
 };
 
 use crate::{Sentiment, SentimentClass};
@@ -39,22 +40,64 @@ pub struct Pane {
     seen: HashSet<u64, fnv::FnvBuildHasher>,
 }
 
-/// The key under which a pane remembers an event: its kind and id (a chat message and
-/// a viewer sample may share an id).
-pub fn id_key(event: &Event) -> u64 {
-    use std::hash::Hasher;
-    let mut h = fnv::FnvHasher::default();
-    h.write_u8(event.kind() as u8);
-    h.write(event.id().as_bytes());
-    h.finish()
+/// What the engine reads of one event: a chat message as a borrowed view, any other
+/// kind as it was decoded.
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'e> {
+    /// A chat message.
+    Chat(&'e ChatView<'e>),
+    /// A viewer count sample.
+    Viewer(&'e ViewerCount),
+    /// A money event.
+    Transaction(&'e Transaction),
+    /// A stream lifecycle event.
+    StreamMeta(&'e StreamMeta),
 }
 
-/// Whether an event counts in windows: every kind does but lifecycle events, except
-/// moderation.
-pub fn has_window_aggregate(event: &Event) -> bool {
-    match event {
-        Event::StreamMeta(m) => m.event_type == StreamEventType::Moderation,
-        Event::Chat(_) | Event::Viewer(_) | Event::Transaction(_) => true,
+impl<'e> Input<'e> {
+    /// The event's channel, a valid login.
+    pub fn channel(&self) -> &'e str {
+        match *self {
+            Input::Chat(m) => m.channel.as_str(),
+            Input::Viewer(v) => v.channel.as_str(),
+            Input::Transaction(t) => t.channel.as_str(),
+            Input::StreamMeta(m) => m.channel.as_str(),
+        }
+    }
+
+    /// The event time.
+    pub fn timestamp(&self) -> Timestamp {
+        match *self {
+            Input::Chat(m) => m.timestamp,
+            Input::Viewer(v) => v.timestamp,
+            Input::Transaction(t) => t.timestamp,
+            Input::StreamMeta(m) => m.timestamp,
+        }
+    }
+
+    /// The key under which a pane remembers the event: its kind and id (a chat
+    /// message and a viewer sample may share an id).
+    pub fn id_key(&self) -> u64 {
+        use std::hash::Hasher;
+        let (kind, id) = match *self {
+            Input::Chat(m) => (EventKind::Chat, m.message_id.as_str()),
+            Input::Viewer(v) => (EventKind::Viewer, v.event_id.as_str()),
+            Input::Transaction(t) => (EventKind::Transaction, t.transaction_id.as_str()),
+            Input::StreamMeta(m) => (EventKind::StreamMeta, m.event_id.as_str()),
+        };
+        let mut h = fnv::FnvHasher::default();
+        h.write_u8(kind as u8);
+        h.write(id.as_bytes());
+        h.finish()
+    }
+
+    /// Whether the event counts in windows: every kind does but lifecycle events,
+    /// except moderation.
+    pub fn has_window_aggregate(&self) -> bool {
+        match *self {
+            Input::StreamMeta(m) => m.event_type == StreamEventType::Moderation,
+            Input::Chat(_) | Input::Viewer(_) | Input::Transaction(_) => true,
+        }
     }
 }
 
@@ -70,13 +113,13 @@ impl Pane {
     }
     /// Adds an event to the pane; chat messages come with their sentiment. Stream
     /// lifecycle events other than moderation carry no window aggregate.
-    pub fn add(&mut self, event: &Event, sentiment: Option<Sentiment>) {
+    pub fn add(&mut self, event: Input<'_>, sentiment: Option<Sentiment>) {
         match event {
-            Event::Chat(m) => self.chat.add(m, sentiment.unwrap_or(NEUTRAL)),
-            Event::Viewer(v) => self.viewers.add(v),
-            Event::Transaction(t) => self.money.add(t),
-            Event::StreamMeta(m) => {
-                if let Some(action) = m.action.filter(|_| has_window_aggregate(event)) {
+            Input::Chat(m) => self.chat.add(m, sentiment.unwrap_or(NEUTRAL)),
+            Input::Viewer(v) => self.viewers.add(v),
+            Input::Transaction(t) => self.money.add(t),
+            Input::StreamMeta(m) => {
+                if let Some(action) = m.action.filter(|_| event.has_window_aggregate()) {
                     self.moderation.add(action);
                 }
             }

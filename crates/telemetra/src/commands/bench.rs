@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use telemetra_bus::partition_for;
 use telemetra_engine::Engine;
 use telemetra_gen::{GenConfig, Generator};
-use telemetra_types::{decode_event, Topic};
+use telemetra_types::{decode_event_view, Topic};
 
 use crate::cli::{BenchCommand, BenchEngineArgs};
 
@@ -57,8 +57,8 @@ fn bench_engine(args: BenchEngineArgs) -> Result<()> {
         let started = Instant::now();
         let mut outputs = 0usize;
         for (i, (topic, partition, raw)) in records.iter().enumerate() {
-            if let Ok(event) = decode_event(*topic, raw) {
-                engine.process(*partition, &event, now);
+            if let Ok(event) = decode_event_view(*topic, raw) {
+                engine.process_view(*partition, &event, now);
             }
             if i % BATCH == BATCH - 1 {
                 engine.advance(now);

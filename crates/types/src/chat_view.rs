@@ -1,0 +1,173 @@
+//! A chat message that borrows its text from the bytes it was decoded from.
+//!
+//! Chat is nearly all of the input, and decoding an owned [`ChatMessage`] costs an
+//! allocation per string (id, channel, user, text, each emote and badge). The engine
+//! only reads those strings while it counts the message, so the view borrows them
+//! from the input instead; only a string with JSON escapes in it is copied.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::{ChannelId, ChatMessage, EventKind, Timestamp};
+
+/// A chat message as the engine counts it: the same wire fields and rules as
+/// [`ChatMessage`], borrowed. `badges` and `sentiment_hint` are checked for their
+/// type and not kept, as nothing downstream of the engine reads them.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ChatView<'a> {
+    /// Unique id of the message.
+    #[serde(borrow)]
+    pub message_id: Text<'a>,
+    /// Channel the message was sent in; a valid channel login.
+    #[serde(borrow, deserialize_with = "channel")]
+    pub channel: Text<'a>,
+    /// Login of the sender.
+    #[serde(borrow)]
+    pub username: Text<'a>,
+    /// Message text.
+    #[serde(borrow)]
+    pub message: Text<'a>,
+    /// Event time.
+    pub timestamp: Timestamp,
+    /// Emote names in the message; repeats count.
+    #[serde(borrow, default)]
+    pub emotes: Option<Vec<Text<'a>>>,
+    #[serde(
+        default,
+        rename = "badges",
+        deserialize_with = "checked::<StringList, _>"
+    )]
+    _badges: (),
+    #[serde(
+        default,
+        rename = "sentiment_hint",
+        deserialize_with = "checked::<AnyText, _>"
+    )]
+    _sentiment_hint: (),
+    /// Bits cheered with the message.
+    #[serde(default)]
+    pub bits: Option<u64>,
+}
+
+impl<'a> ChatView<'a> {
+    /// A view of an owned message.
+    pub fn of(m: &'a ChatMessage) -> Self {
+        let text = |s: &'a str| Text(Cow::Borrowed(s));
+        Self {
+            message_id: text(&m.message_id),
+            channel: text(m.channel.as_str()),
+            username: text(&m.username),
+            message: text(&m.message),
+            timestamp: m.timestamp,
+            emotes: m
+                .emotes
+                .as_ref()
+                .map(|e| e.iter().map(|s| text(s)).collect()),
+            _badges: (),
+            _sentiment_hint: (),
+            bits: m.bits,
+        }
+    }
+
+    /// The emote names, repeats included.
+    pub fn emotes(&self) -> impl Iterator<Item = &str> {
+        self.emotes.iter().flatten().map(|e| e.as_str())
+    }
+
+    /// The schema rules serde's types do not enforce, as [`ChatMessage`] has them.
+    pub(crate) fn is_valid(&self) -> bool {
+        !self.message_id.is_empty() && !self.username.is_empty()
+    }
+
+    /// The kind of event this is.
+    pub fn kind(&self) -> EventKind {
+        EventKind::Chat
+    }
+}
+
+/// A string field, borrowed from the input unless it had to be unescaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// serde's own `Cow<str>` always copies; this borrows whenever the input allows.
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                s: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(TextVisitor)
+    }
+}
+
+fn channel<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
+    let text = Text::deserialize(d)?;
+    ChannelId::check(&text).map_err(serde::de::Error::custom)?;
+    Ok(text)
+}
+
+/// An optional field whose type is checked and whose value is not kept.
+fn checked<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    Option::<T>::deserialize(d).map(|_| ())
+}
+
+/// A list of strings (`badges`), checked and not kept.
+struct StringList;
+
+impl<'de> Deserialize<'de> for StringList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = StringList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringList, A::Error> {
+                while seq.next_element::<Text<'de>>()?.is_some() {}
+                Ok(StringList)
+            }
+        }
+        d.deserialize_seq(ListVisitor)
+    }
+}
+
+/// A string (`sentiment_hint`), checked and not kept.
+struct AnyText;
+
+impl<'de> Deserialize<'de> for AnyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Text::deserialize(d).map(|_| AnyText)
+    }
+}
