@@ -39,6 +39,7 @@ use std::fmt;
 use std::hash::BuildHasher;
 use std::sync::Mutex;
 
+use smallvec::SmallVec;
 use vader_parity::SentimentIntensityAnalyzer;
 
 use crate::vader::FastVader;
@@ -284,8 +285,8 @@ const VADER_PATTERN_WORDS: &[&str] = &[
 /// of VADER calls.
 const MAX_PROBED_ELONGATIONS: usize = 8;
 
-/// The longest word worth looking up in the common words.
-const MAX_COMMON_LEN: usize = 16;
+/// The longest word worth looking up in the common words and the slang.
+const MAX_WORD_LEN: usize = 16;
 
 /// The sentiment model. Build it once (it parses VADER's lexicons, a few
 /// milliseconds) and share it: it is `Send + Sync`, and scoring takes `&self`.
@@ -299,7 +300,8 @@ pub struct SentimentModel {
     emoji: Vec<char>,
     /// [`COMMON_WORDS`] that VADER gives no valence, for the inert fast path and the
     /// cache key.
-    common: HashMap<&'static str, Role, fnv::FnvBuildHasher>,
+    /// [`SLANG`] and those [`COMMON_WORDS`], by lower-case name: one lookup per word.
+    words: HashMap<&'static [u8], Word, fnv::FnvBuildHasher>,
     /// VADER's compound of "good", to probe whether a word means anything to VADER.
     good: f64,
     cache: ScoreCache,
@@ -339,15 +341,17 @@ impl SentimentModel {
                 } else {
                     Role::Unscored
                 };
-                (w, role)
-            })
-            .collect();
+                (w.as_bytes(), Word::Common(role))
+            });
+        // Slang last: it wins over a common word of the same spelling.
+        let slang = SLANG.iter().map(|s| (s.token.as_bytes(), Word::Slang(*s)));
+        let words = common.chain(slang).collect();
         Self {
             analyzer,
             fast: FastVader::new(),
             emotes,
             emoji,
-            common,
+            words,
             good,
             cache: ScoreCache::new(slots),
         }
@@ -402,7 +406,8 @@ impl SentimentModel {
     /// "!"/"?" emphasis and emoticons are untouched. Borrows when nothing changes, and
     /// says so when nothing in the text can score.
     fn rewrite<'t>(&self, text: &'t str) -> Rewritten<'t> {
-        let mut edits: Vec<Edit> = Vec::new();
+        // On the stack: chat messages are a few words, and this runs for each one.
+        let mut edits: SmallVec<[Edit; 8]> = SmallVec::new();
         // Whether no token can carry a valence: then the score is 0 without VADER.
         let mut inert = true;
         // Whether every token that is not an emote is upper case, VADER's way.
@@ -439,6 +444,7 @@ impl SentimentModel {
                 self.unelongate(core)
             });
             let word = unelongated.as_deref().unwrap_or(core);
+            let known = self.word(word);
             // `stretched` reads elongations itself ("GOOOO"), so it looks at `core`.
             let go = if after_lets {
                 stretched(core, "go")
@@ -458,7 +464,7 @@ impl SentimentModel {
             {
                 // "no way" is amazement, not a negation of what follows.
                 edits.push(Edit::word(core_start, core_end, NEUTRAL_WORD, upper));
-            } else if let Some(s) = slang(word) {
+            } else if let Some(Word::Slang(s)) = known {
                 edits.push(Edit::word(core_start, core_end, s.word, upper));
             } else if let Some(w) = unelongated {
                 edits.push(Edit {
@@ -470,12 +476,16 @@ impl SentimentModel {
             // A word left as it is is inert when it is a common word VADER gives no
             // valence. VADER looks the stripped form up, unless that is two characters
             // or fewer ("is?" stays "is?"), so only then is the stripped form checked.
-            let common =
-                if edits.len() == edits_before && (core.len() == token.len() || core.len() > 2) {
-                    self.common_word(core)
-                } else {
-                    None
-                };
+            // A word left as it is was not unelongated, so `known` is about `core`.
+            let common = match known {
+                Some(&Word::Common(role))
+                    if edits.len() == edits_before
+                        && (core.len() == token.len() || core.len() > 2) =>
+                {
+                    Some(role)
+                }
+                _ => None,
+            };
             inert &= common.is_some();
             if common == Some(Role::Filler) {
                 edits.push(Edit::word(core_start, core_end, FILLER_WORD, upper));
@@ -508,12 +518,16 @@ impl SentimentModel {
 
     /// The role of `word` if it is one of the [`COMMON_WORDS`] (ASCII, any case) VADER
     /// gives no valence.
-    fn common_word(&self, word: &str) -> Option<Role> {
-        let mut buf = [0u8; MAX_COMMON_LEN];
-        let buf = buf.get_mut(..word.len())?;
-        buf.copy_from_slice(word.as_bytes());
-        buf.make_ascii_lowercase();
-        self.common.get(std::str::from_utf8(buf).ok()?).copied()
+    fn word(&self, word: &str) -> Option<&Word> {
+        self.words
+            .get(ascii_lowercase(word, &mut [0; MAX_WORD_LEN])?)
+    }
+
+    /// The model without its common words: every message goes to VADER.
+    #[cfg(test)]
+    fn without_common_words(mut self) -> Self {
+        self.words.retain(|_, w| matches!(w, Word::Slang(_)));
+        self
     }
 
     /// Puts spaces around the emoji of [`EMOTES`], so that "🔥🔥" or "gg🔥" become
@@ -560,7 +574,7 @@ impl SentimentModel {
     /// (booster, negation, "but"): probed by scoring "<word> good". Only elongated
     /// words get here, so the two extra VADER calls are rare.
     fn is_known(&self, word: &str) -> bool {
-        if slang(word).is_some() {
+        if matches!(self.word(word), Some(Word::Slang(_))) {
             return true;
         }
         let probe = format!("{} good", word.to_lowercase());
@@ -578,10 +592,19 @@ impl fmt::Debug for SentimentModel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SentimentModel")
             .field("emotes", &self.emotes.len())
-            .field("common_words", &self.common.len())
+            .field("words", &self.words.len())
             .field("cache_slots", &self.cache.slots())
             .finish_non_exhaustive()
     }
+}
+
+/// What a word of the model's own tables is.
+#[derive(Clone, Copy, Debug)]
+enum Word {
+    /// Chat slang, scored as its stand-in.
+    Slang(StandIn),
+    /// A common word VADER gives no valence.
+    Common(Role),
 }
 
 /// What a common word is to VADER.
@@ -649,12 +672,35 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{1c}'..='\u{1f}')
 }
 
-/// Whitespace-separated tokens with their byte offsets.
+/// Whitespace-separated tokens with their byte offsets. ASCII text, most chat, is
+/// split byte by byte rather than char by char.
 fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let ascii = text.is_ascii();
     let base = text.as_ptr() as usize;
-    text.split(is_space)
-        .filter(|t| !t.is_empty())
-        .map(move |t| (t.as_ptr() as usize - base, t))
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let (start, len) = if ascii {
+            let bytes = rest.as_bytes();
+            let start = bytes.iter().position(|&b| !is_ascii_space(b))?;
+            let len = bytes[start..]
+                .iter()
+                .position(|&b| is_ascii_space(b))
+                .unwrap_or(bytes.len() - start);
+            (start, len)
+        } else {
+            let start = rest.find(|c| !is_space(c))?;
+            let len = rest[start..].find(is_space).unwrap_or(rest.len() - start);
+            (start, len)
+        };
+        let token = &rest[start..start + len];
+        rest = &rest[start + len..];
+        Some((token.as_ptr() as usize - base, token))
+    })
+}
+
+/// [`is_space`] for an ASCII byte: `\t`..`\r`, the separators `\x1c`..`\x1f`, and space.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
 }
 
 /// The token without leading and trailing ASCII punctuation ("KEKW," → "KEKW"), with
@@ -681,9 +727,13 @@ fn push_upper(out: &mut String, word: &str) {
     out.extend(word.chars().map(|c| c.to_ascii_uppercase()));
 }
 
-/// A slang entry for the word, whatever its case.
-fn slang(word: &str) -> Option<&'static StandIn> {
-    SLANG.iter().find(|s| s.token.eq_ignore_ascii_case(word))
+/// `word` in ASCII lower case, written to `buf`, the key of the word tables; `None`
+/// when it is longer than any of their words.
+fn ascii_lowercase<'b>(word: &str, buf: &'b mut [u8; MAX_WORD_LEN]) -> Option<&'b [u8]> {
+    let buf = buf.get_mut(..word.len())?;
+    buf.copy_from_slice(word.as_bytes());
+    buf.make_ascii_lowercase();
+    Some(buf)
 }
 
 /// Whether a letter repeats three times or more in a row.
@@ -860,6 +910,18 @@ mod tests {
         ] {
             assert_eq!(m.score(text).compound, want, "{text}");
         }
+    }
+
+    #[test]
+    fn tokens_split_where_python_does_on_ascii_and_unicode_text() {
+        for b in 0..128u8 {
+            assert_eq!(is_ascii_space(b), is_space(char::from(b)), "byte {b}");
+        }
+        let ascii: Vec<_> = tokens(" a\tb\x1cc  d\x0b e!\r\n").collect();
+        assert_eq!(ascii, [(1, "a"), (3, "b"), (5, "c"), (8, "d"), (11, "e!")]);
+        let unicode: Vec<_> = tokens("é b\u{2003}c\u{85}").collect();
+        assert_eq!(unicode, [(0, "é"), (3, "b"), (7, "c")]);
+        assert_eq!(tokens(" \t ").count(), 0);
     }
 
     #[test]
@@ -1068,11 +1130,10 @@ mod tests {
     #[test]
     fn inert_fast_path_gives_vaders_score() {
         let fast = model();
-        let mut slow = model();
-        slow.common.clear();
+        let slow = model().without_common_words();
         let dropped: Vec<&str> = COMMON_WORDS
             .split_whitespace()
-            .filter(|w| !fast.common.contains_key(w))
+            .filter(|w| !matches!(fast.word(w), Some(Word::Common(_))))
             .collect();
         assert!(
             dropped.len() < COMMON_WORDS.len() / 10,
@@ -1126,8 +1187,7 @@ mod tests {
         assert_eq!(skeleton("the game is so good"), "the zzq zzq so good");
         // Random chat built from filler, pattern words, lexicon words, boosters,
         // negations, emotes, caps and punctuation scores exactly as without fillers.
-        let mut slow = model();
-        slow.common.clear();
+        let slow = model().without_common_words();
         let vocabulary: Vec<&str> = COMMON_WORDS
             .split_whitespace()
             .chain(VADER_PATTERN_WORDS.iter().copied())
@@ -1329,8 +1389,7 @@ mod tests {
                 })
                 .sum()
         });
-        let mut slow = SentimentModel::with_cache(0);
-        slow.common.clear();
+        let slow = SentimentModel::with_cache(0).without_common_words();
         measure("uncached, no inert fast path", n, || sum(&slow));
         measure("cached, cold (a fresh model each run)", n, || {
             sum(&SentimentModel::new())
