@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
+
 use telemetra_types::{
     ChannelId, ChatView, Event, EventView, Moment, StreamEventType, StreamState, Transaction,
     ViewerCount, WindowMetrics,
@@ -90,7 +92,7 @@ struct SnapshotRef<'a> {
     window_ms: i64,
     slide_ms: i64,
     watermark: &'a WatermarkTracker,
-    channels: &'a BTreeMap<ChannelId, ChannelState>,
+    channels: &'a Channels,
     stats: &'a EngineStats,
 }
 
@@ -100,7 +102,7 @@ struct SnapshotOwned {
     window_ms: i64,
     slide_ms: i64,
     watermark: WatermarkTracker,
-    channels: BTreeMap<ChannelId, ChannelState>,
+    channels: Channels,
     stats: EngineStats,
 }
 
@@ -126,12 +128,17 @@ pub enum RestoreError {
     },
 }
 
+/// Channel states in channel order, so that outputs come out in the same order
+/// whatever the order the channels were first seen in; found by hash, as every
+/// event looks its channel up.
+type Channels = IndexMap<ChannelId, ChannelState, foldhash::fast::RandomState>;
+
 /// The stream engine for any number of channels and partitions.
 pub struct Engine {
     cfg: EngineConfig,
     spec: WindowSpec,
     watermark: WatermarkTracker,
-    channels: BTreeMap<ChannelId, ChannelState>,
+    channels: Channels,
     out: Vec<Output>,
     stats: EngineStats,
     sentiment: SentimentModel,
@@ -148,7 +155,7 @@ impl Engine {
             },
             watermark: WatermarkTracker::new(cfg.lateness_ms, cfg.idle_timeout_ms),
             cfg,
-            channels: BTreeMap::new(),
+            channels: Channels::default(),
             out: Vec::new(),
             stats: EngineStats::default(),
             sentiment: SentimentModel::new(),
@@ -194,7 +201,7 @@ impl Engine {
             None => {
                 let id = ChannelId::parse(channel).expect("decoded events have valid channels");
                 let stream = stream::new_state(&id, ts);
-                self.channels.entry(id).or_insert_with(|| ChannelState {
+                let state = ChannelState {
                     panes: BTreeMap::new(),
                     first_event_ms: t,
                     next_final: None,
@@ -203,7 +210,11 @@ impl Engine {
                     stream,
                     stream_set_at: stream::SetAt::default(),
                     stream_dirty: true,
-                })
+                };
+                match self.channels.entry(id) {
+                    indexmap::map::Entry::Occupied(known) => known.into_mut(),
+                    indexmap::map::Entry::Vacant(new) => new.insert_sorted(state).1,
+                }
             }
         };
         let pane = self.spec.pane_of(t);

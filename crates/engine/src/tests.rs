@@ -592,3 +592,25 @@ fn chat_counted_from_its_bytes_gives_the_outputs_of_owned_events() {
         assert_eq!(a, b);
     }
 }
+
+#[test]
+fn outputs_come_in_channel_order_whatever_order_channels_appeared_in() {
+    let run = |order: &[&str]| {
+        let mut e = engine();
+        for c in order {
+            e.process(0, &chat(c, "u", 1_000, &[]), NOW);
+        }
+        e.process(0, &chat("z", "u", 200_000, &[]), NOW);
+        e.advance(NOW);
+        e.drain()
+    };
+    let first = run(&["c", "a", "b"]);
+    let second = run(&["b", "c", "a"]);
+    let channels: Vec<&str> = final_windows(&first)
+        .iter()
+        .map(|w| w.stream_id.as_str())
+        .collect();
+    assert!(channels.len() >= 3, "{channels:?}");
+    assert!(channels.windows(2).all(|p| p[0] <= p[1]), "{channels:?}");
+    assert_eq!(first, second);
+}
