@@ -50,6 +50,9 @@ pub struct ChatView<'a> {
     /// Bits cheered with the message.
     #[serde(default)]
     pub bits: Option<u64>,
+    /// Whether the message has a `type` field, which the owned decoder checks.
+    #[serde(default, rename = "type", deserialize_with = "present")]
+    has_type: bool,
 }
 
 impl<'a> ChatView<'a> {
@@ -69,6 +72,7 @@ impl<'a> ChatView<'a> {
             _badges: (),
             _sentiment_hint: (),
             bits: m.bits,
+            has_type: false,
         }
     }
 
@@ -77,9 +81,11 @@ impl<'a> ChatView<'a> {
         self.emotes.iter().flatten().map(|e| e.as_str())
     }
 
-    /// The schema rules serde's types do not enforce, as [`ChatMessage`] has them.
+    /// Whether the view is the message [`crate::decode_event`] would give: the
+    /// schema rules serde's types do not enforce hold, and there is no `type` field
+    /// (that is checked on the owned path).
     pub(crate) fn is_valid(&self) -> bool {
-        !self.message_id.is_empty() && !self.username.is_empty()
+        !self.message_id.is_empty() && !self.username.is_empty() && !self.has_type
     }
 
     /// The kind of event this is.
@@ -136,6 +142,11 @@ fn channel<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error
     let text = Text::deserialize(d)?;
     ChannelId::check(&text).map_err(serde::de::Error::custom)?;
     Ok(text)
+}
+
+/// A field that is there, whatever its value.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
 }
 
 /// An optional field whose type is checked and whose value is not kept.
