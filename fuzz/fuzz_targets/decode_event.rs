@@ -4,14 +4,15 @@
 //! - an accepted event has its topic's kind, re-encodes to bytes that decode to an
 //!   equal event (as a topic message and as a file line), and `peek_channel` finds
 //!   its channel (the partition key must be the event's channel);
-//! - `decode_event_view` gives what `decode_event` gives: the same rejection, or the
-//!   same event (a borrowed chat view equal to a view of the owned message).
+//! - `decode_event_view` and `decode_line_view` give what `decode_event` and
+//!   `decode_line` give: the same rejection, or the same event (a borrowed chat view
+//!   equal to a view of the owned message).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use telemetra_types::{
-    decode_event, decode_event_view, decode_line, peek_channel, ChatView, Event, EventKind,
-    EventView, Rejected, Topic,
+    decode_event, decode_event_view, decode_line, decode_line_view, peek_channel, ChatView, Event,
+    EventKind, EventView, Rejected, Topic,
 };
 
 fn check_rejection(r: &Rejected, raw: &[u8], topic: Option<Topic>) {
@@ -39,15 +40,21 @@ fn check_round_trip(event: &Event) {
     );
 }
 
+/// A view decoder gives what its owned decoder gives.
+fn check_view(view: Result<EventView<'_>, Rejected>, owned: Result<Event, Rejected>) {
+    match (view, owned) {
+        (Ok(EventView::Chat(view)), Ok(Event::Chat(m))) => assert_eq!(view, ChatView::of(&m)),
+        (Ok(EventView::Owned(a)), Ok(b)) => assert_eq!(a, b),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("view {a:?} but owned {b:?}"),
+    }
+}
+
 fuzz_target!(|raw: &[u8]| {
     let peeked = peek_channel(raw);
+    check_view(decode_line_view(raw), decode_line(raw));
     for topic in Topic::ALL {
-        match (decode_event_view(topic, raw), decode_event(topic, raw)) {
-            (Ok(EventView::Chat(view)), Ok(Event::Chat(m))) => assert_eq!(view, ChatView::of(&m)),
-            (Ok(EventView::Owned(a)), Ok(b)) => assert_eq!(a, b),
-            (Err(a), Err(b)) => assert_eq!(a, b),
-            (a, b) => panic!("view {a:?} but owned {b:?}"),
-        }
+        check_view(decode_event_view(topic, raw), decode_event(topic, raw));
         match decode_event(topic, raw) {
             Ok(event) => {
                 assert_eq!(event.kind(), EventKind::of_topic(topic));

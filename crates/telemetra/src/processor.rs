@@ -14,7 +14,7 @@ use telemetra_engine::{Engine, EngineStats, Output, Verdict};
 use telemetra_live::{LiveHub, LiveMessage};
 use telemetra_store::{Checkpoint, DeadLetter, ShardLease, Store, WriteBatch};
 use telemetra_types::{
-    decode_event_view, decode_line, ChannelId, EventView, RejectReason, Rejected, StreamState,
+    decode_event_view, decode_line_view, ChannelId, RejectReason, Rejected, StreamState,
     StreamSummary, Topic, WindowMetrics,
 };
 
@@ -104,7 +104,7 @@ impl Processor {
             .inc();
         let decoded = match topic {
             Some(t) => decode_event_view(t, raw),
-            None => decode_line(raw).map(EventView::Owned),
+            None => decode_line_view(raw),
         };
         let rejected = match decoded {
             Ok(event) => match self.engine.process_view(partition, &event, now_ms) {

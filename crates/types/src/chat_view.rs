@@ -16,7 +16,7 @@ use crate::{ChannelId, ChatMessage, EventKind, Timestamp};
 /// A chat message as the engine counts it: the same wire fields and rules as
 /// [`ChatMessage`], borrowed. `badges` and `sentiment_hint` are checked for their
 /// type and not kept, as nothing downstream of the engine reads them.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct ChatView<'a> {
     /// Unique id of the message.
     #[serde(borrow)]
@@ -50,9 +50,9 @@ pub struct ChatView<'a> {
     /// Bits cheered with the message.
     #[serde(default)]
     pub bits: Option<u64>,
-    /// Whether the message has a `type` field, which the owned decoder checks.
-    #[serde(default, rename = "type", deserialize_with = "present")]
-    has_type: bool,
+    /// The `type` field, optional for chat.
+    #[serde(default, rename = "type", deserialize_with = "type_field")]
+    type_field: TypeField,
 }
 
 impl<'a> ChatView<'a> {
@@ -72,7 +72,7 @@ impl<'a> ChatView<'a> {
             _badges: (),
             _sentiment_hint: (),
             bits: m.bits,
-            has_type: false,
+            type_field: TypeField::Absent,
         }
     }
 
@@ -81,16 +81,41 @@ impl<'a> ChatView<'a> {
         self.emotes.iter().flatten().map(|e| e.as_str())
     }
 
-    /// Whether the view is the message [`crate::decode_event`] would give: the
-    /// schema rules serde's types do not enforce hold, and there is no `type` field
-    /// (that is checked on the owned path).
+    /// Whether the view is the message the owned decoders would give: the schema
+    /// rules serde's types do not enforce hold, and a `type` field, if any, says
+    /// `chat` (any other value is for the owned path to judge).
     pub(crate) fn is_valid(&self) -> bool {
-        !self.message_id.is_empty() && !self.username.is_empty() && !self.has_type
+        !self.message_id.is_empty()
+            && !self.username.is_empty()
+            && self.type_field != TypeField::Other
     }
 
     /// The kind of event this is.
     pub fn kind(&self) -> EventKind {
         EventKind::Chat
+    }
+}
+
+/// Views are equal when the messages are: what was only checked is not compared.
+impl PartialEq for ChatView<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.message_id,
+            &self.channel,
+            &self.username,
+            &self.message,
+            self.timestamp,
+            &self.emotes,
+            self.bits,
+        ) == (
+            &other.message_id,
+            &other.channel,
+            &other.username,
+            &other.message,
+            other.timestamp,
+            &other.emotes,
+            other.bits,
+        )
     }
 }
 
@@ -144,9 +169,23 @@ fn channel<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error
     Ok(text)
 }
 
-/// A field that is there, whatever its value.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    serde::de::IgnoredAny::deserialize(d).map(|_| true)
+/// What a message's `type` field says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum TypeField {
+    /// There is none.
+    #[default]
+    Absent,
+    /// `"chat"`.
+    Chat,
+    /// Anything else, `null` included.
+    Other,
+}
+
+fn type_field<'de, D: Deserializer<'de>>(d: D) -> Result<TypeField, D::Error> {
+    Ok(match Option::<Text>::deserialize(d)? {
+        Some(t) if t.as_str() == "chat" => TypeField::Chat,
+        _ => TypeField::Other,
+    })
 }
 
 /// An optional field whose type is checked and whose value is not kept.

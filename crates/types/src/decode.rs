@@ -106,20 +106,37 @@ impl EventView<'_> {
 /// rejecting exactly the same input, but with chat borrowed from `raw`.
 ///
 /// A chat message is first decoded borrowed. Anything that path does not accept
-/// outright (a `type` field, an error of any kind) goes to [`decode_event`], whose
-/// answer, event or rejection, is the one returned: the borrowed path is only ever a
-/// faster way to the same event.
+/// outright (a `type` other than `chat`, an error of any kind) goes to
+/// [`decode_event`], whose answer, event or rejection, is the one returned: the
+/// borrowed path is only ever a faster way to the same event.
 pub fn decode_event_view(topic: Topic, raw: &[u8]) -> Result<EventView<'_>, Rejected> {
-    if topic == Topic::Chat && raw.len() <= MAX_EVENT_BYTES {
-        if let Some(view) = std::str::from_utf8(raw)
-            .ok()
-            .and_then(|text| serde_json::from_str::<ChatView>(text).ok())
-            .filter(ChatView::is_valid)
-        {
+    if topic == Topic::Chat {
+        if let Some(view) = chat_view(raw) {
             return Ok(EventView::Chat(view));
         }
     }
     decode_event(topic, raw).map(EventView::Owned)
+}
+
+/// Decodes one line of an event file as [`decode_line`] does, with chat borrowed
+/// from `raw` in the same way as [`decode_event_view`]. A line that decodes as a chat
+/// view is chat: it has a `message_id`, and a `type`, if any, of `chat`.
+pub fn decode_line_view(raw: &[u8]) -> Result<EventView<'_>, Rejected> {
+    match chat_view(raw) {
+        Some(view) => Ok(EventView::Chat(view)),
+        None => decode_line(raw).map(EventView::Owned),
+    }
+}
+
+/// `raw` as a chat view, if it is a chat message the borrowed path fully accepts.
+fn chat_view(raw: &[u8]) -> Option<ChatView<'_>> {
+    if raw.len() > MAX_EVENT_BYTES {
+        return None;
+    }
+    let text = std::str::from_utf8(raw).ok()?;
+    serde_json::from_str::<ChatView>(text)
+        .ok()
+        .filter(ChatView::is_valid)
 }
 
 /// Decodes one line of an event file. Its kind is its `type` field when present,
@@ -391,12 +408,14 @@ mod tests {
         assert_eq!(peek_kind(b"{broken"), None);
     }
 
-    /// `decode_event_view` must give what `decode_event` gives, event or rejection.
-    fn view_agrees(raw: &[u8]) -> Option<bool> {
-        let borrowed = match (
-            decode_event_view(Topic::Chat, raw),
-            decode_event(Topic::Chat, raw),
-        ) {
+    /// A view decoder must give what its owned decoder gives, event or rejection:
+    /// `Some(true)` for a borrowed chat view, `Some(false)` for an owned event.
+    fn agree(
+        raw: &[u8],
+        view: Result<EventView<'_>, Rejected>,
+        owned: Result<Event, Rejected>,
+    ) -> Option<bool> {
+        let borrowed = match (view, owned) {
             (Ok(EventView::Chat(v)), Ok(Event::Chat(m))) => {
                 assert_eq!(v, ChatView::of(&m), "{}", String::from_utf8_lossy(raw));
                 true
@@ -412,6 +431,15 @@ mod tests {
             (a, b) => panic!("{}: view {a:?}, owned {b:?}", String::from_utf8_lossy(raw)),
         };
         Some(borrowed)
+    }
+
+    /// On the chat topic, and as a file line: the two decoders agree.
+    fn view_agrees(raw: &[u8]) -> (Option<bool>, Option<bool>) {
+        let topic = Topic::Chat;
+        (
+            agree(raw, decode_event_view(topic, raw), decode_event(topic, raw)),
+            agree(raw, decode_line_view(raw), decode_line(raw)),
+        )
     }
 
     #[test]
@@ -430,12 +458,18 @@ mod tests {
             r#"{"message_id":"m\u0031","channel":"pixelqueen","username":"a\"b","message":"line\nbreak","timestamp":"2025-10-16T12:30:00+02:00","emotes":["\u004bappa"]}"#.to_owned(),
         ];
         for raw in &accepted_borrowed {
-            assert_eq!(view_agrees(raw.as_bytes()), Some(true), "{raw}");
+            assert_eq!(
+                view_agrees(raw.as_bytes()),
+                (Some(true), Some(true)),
+                "{raw}"
+            );
         }
         // A `type` field is checked by the owned path.
-        for typed in [r#","type":"chat""#, r#","type":"chat","type":"chat""#] {
-            assert_eq!(view_agrees(chat(typed).as_bytes()), Some(false), "{typed}");
-        }
+        // A `type` of `chat` is borrowed too; a duplicate key is for the owned path.
+        let typed = chat(r#","type":"chat""#);
+        assert_eq!(view_agrees(typed.as_bytes()), (Some(true), Some(true)));
+        let twice = chat(r#","type":"chat","type":"chat""#);
+        assert_eq!(view_agrees(twice.as_bytes()), (Some(false), Some(false)));
         let rejected = [
             chat(r#","type":"viewer""#),
             chat(r#","type":null"#),
@@ -453,10 +487,17 @@ mod tests {
             "{broken".to_owned(),
         ];
         for raw in &rejected {
-            assert_eq!(view_agrees(raw.as_bytes()), None, "{raw}");
+            assert_eq!(view_agrees(raw.as_bytes()).0, None, "{raw}");
         }
-        assert_eq!(view_agrees(b"{\"message_id\":\"\xff\"}"), None);
-        assert_eq!(view_agrees(&vec![b' '; MAX_EVENT_BYTES + 1]), None);
+        assert_eq!(view_agrees(b"{\"message_id\":\"\xff\"}"), (None, None));
+        let oversize = vec![b' '; MAX_EVENT_BYTES + 1];
+        assert_eq!(view_agrees(&oversize), (None, None));
+        // A file line of another kind is owned.
+        let viewer = br#"{"type":"viewer","event_id":"e","channel":"c","viewer_count":3,"timestamp":"2025-10-16T10:30:00Z"}"#;
+        assert!(matches!(
+            decode_line_view(viewer),
+            Ok(EventView::Owned(Event::Viewer(_)))
+        ));
         // Other topics are owned.
         let viewer = br#"{"event_id":"e","channel":"c","viewer_count":3,"timestamp":"2025-10-16T10:30:00Z"}"#;
         assert!(matches!(

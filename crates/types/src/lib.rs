@@ -19,8 +19,8 @@ mod topic;
 pub use channel::{ChannelId, InvalidChannel};
 pub use chat_view::{ChatView, Text};
 pub use decode::{
-    decode_event, decode_event_view, decode_line, peek_channel, peek_kind, EventView,
-    MAX_EVENT_BYTES,
+    decode_event, decode_event_view, decode_line, decode_line_view, peek_channel, peek_kind,
+    EventView, MAX_EVENT_BYTES,
 };
 pub use event::{
     ChatMessage, Event, EventKind, ModerationAction, RoomSettings, StreamEventType, StreamMeta,
