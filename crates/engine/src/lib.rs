@@ -1,7 +1,8 @@
 //! The stream engine: events in, window results and moments out. No I/O.
 //!
 //! The engine sits between the bus and the store. Callers feed it decoded events
-//! tagged with their input partition ([`Engine::process`]), let it move the
+//! tagged with their input partition ([`Engine::process`], or
+//! [`Engine::process_view`] for chat still borrowing its input bytes), let it move the
 //! watermark and close windows ([`Engine::advance`]), ask for running values of
 //! open windows about once a second ([`Engine::emit_running`]), and drain the
 //! [`Output`]s. Everything is a function of event time except two explicitly
