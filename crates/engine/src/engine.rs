@@ -199,7 +199,7 @@ impl Engine {
         let ch = match self.channels.get_mut(channel) {
             Some(ch) => ch,
             None => {
-                let id = ChannelId::parse(channel).expect("decoded events have valid channels");
+                let id = event.channel_id();
                 let stream = stream::new_state(&id, ts);
                 let state = ChannelState {
                     panes: BTreeMap::new(),

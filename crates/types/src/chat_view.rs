@@ -21,9 +21,10 @@ pub struct ChatView<'a> {
     /// Unique id of the message.
     #[serde(borrow)]
     pub message_id: Text<'a>,
-    /// Channel the message was sent in; a valid channel login.
+    /// Channel the message was sent in: a valid channel login, checked when the view
+    /// was made and private so that it stays one ([`ChatView::channel`]).
     #[serde(borrow, deserialize_with = "channel")]
-    pub channel: Text<'a>,
+    channel: Text<'a>,
     /// Login of the sender.
     #[serde(borrow)]
     pub username: Text<'a>,
@@ -74,6 +75,16 @@ impl<'a> ChatView<'a> {
             bits: m.bits,
             type_field: TypeField::Absent,
         }
+    }
+
+    /// The channel the message was sent in.
+    pub fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    /// The channel as an owned id, without checking it again.
+    pub fn channel_id(&self) -> ChannelId {
+        ChannelId::checked(self.channel.as_str())
     }
 
     /// The emote names, repeats included.

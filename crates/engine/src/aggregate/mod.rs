@@ -58,10 +58,20 @@ impl<'e> Input<'e> {
     /// The event's channel, a valid login.
     pub fn channel(&self) -> &'e str {
         match *self {
-            Input::Chat(m) => m.channel.as_str(),
+            Input::Chat(m) => m.channel(),
             Input::Viewer(v) => v.channel.as_str(),
             Input::Transaction(t) => t.channel.as_str(),
             Input::StreamMeta(m) => m.channel.as_str(),
+        }
+    }
+
+    /// The event's channel as an owned id.
+    pub fn channel_id(&self) -> ChannelId {
+        match *self {
+            Input::Chat(m) => m.channel_id(),
+            Input::Viewer(v) => v.channel.clone(),
+            Input::Transaction(t) => t.channel.clone(),
+            Input::StreamMeta(m) => m.channel.clone(),
         }
     }
 
