@@ -298,9 +298,8 @@ pub struct SentimentModel {
     emotes: HashMap<&'static str, StandIn, fnv::FnvBuildHasher>,
     /// The emoji among them.
     emoji: Vec<char>,
-    /// [`COMMON_WORDS`] that VADER gives no valence, for the inert fast path and the
-    /// cache key.
-    /// [`SLANG`] and those [`COMMON_WORDS`], by lower-case name: one lookup per word.
+    /// [`SLANG`], and the [`COMMON_WORDS`] that VADER gives no valence (for the inert
+    /// fast path and the cache key), by lower-case name: one lookup per word.
     words: HashMap<&'static [u8], Word, fnv::FnvBuildHasher>,
     /// VADER's compound of "good", to probe whether a word means anything to VADER.
     good: f64,
@@ -516,8 +515,7 @@ impl SentimentModel {
         Rewritten::Text(Cow::Owned(out))
     }
 
-    /// The role of `word` if it is one of the [`COMMON_WORDS`] (ASCII, any case) VADER
-    /// gives no valence.
+    /// What `word` (ASCII, any case) is in the model's own tables, if anything.
     fn word(&self, word: &str) -> Option<&Word> {
         self.words
             .get(ascii_lowercase(word, &mut [0; MAX_WORD_LEN])?)

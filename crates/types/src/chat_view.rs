@@ -11,7 +11,7 @@ use std::fmt;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::{ChannelId, ChatMessage, EventKind, Timestamp};
+use crate::{ChannelId, ChatMessage, Timestamp};
 
 /// A chat message as the engine counts it: the same wire fields and rules as
 /// [`ChatMessage`], borrowed. `badges` and `sentiment_hint` are checked for their
@@ -99,11 +99,6 @@ impl<'a> ChatView<'a> {
         !self.message_id.is_empty()
             && !self.username.is_empty()
             && self.type_field != TypeField::Other
-    }
-
-    /// The kind of event this is.
-    pub fn kind(&self) -> EventKind {
-        EventKind::Chat
     }
 }
 
