@@ -1,5 +1,5 @@
-//! Engine micro-benchmarks: the hot path of a processor (decode + process), chat
-//! sentiment scoring, and window finalization.
+//! Engine micro-benchmarks: the hot path of a processor (decoding alone, and decode +
+//! process), chat sentiment scoring, and window finalization.
 //!
 //! `cargo bench -p telemetra-engine`; for a quick look add
 //! `-- --warm-up-time 1 --measurement-time 3`.
@@ -24,6 +24,15 @@ fn decode_and_process(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.throughput(Throughput::Elements(lines.len() as u64));
     group.sample_size(10);
+    // Decoding alone, for its share of the loop below.
+    group.bench_function("decode_line_view 50k events", |b| {
+        b.iter(|| {
+            lines
+                .iter()
+                .filter(|line| decode_line_view(line.as_bytes()).is_ok())
+                .count()
+        })
+    });
     group.bench_function("decode_line_view+process_view 50k events", |b| {
         b.iter_batched(
             || Engine::new(EngineConfig::default()).unwrap(),

@@ -39,6 +39,7 @@ use std::fmt;
 use std::hash::BuildHasher;
 use std::sync::Mutex;
 
+use foldhash::fast::FixedState;
 use smallvec::SmallVec;
 use vader_parity::SentimentIntensityAnalyzer;
 
@@ -294,13 +295,14 @@ pub struct SentimentModel {
     analyzer: SentimentIntensityAnalyzer,
     /// The same VADER for ASCII text, without allocating.
     fast: FastVader,
-    /// [`EMOTES`] by name.
-    emotes: HashMap<&'static str, StandIn, fnv::FnvBuildHasher>,
+    /// [`EMOTES`] by name. The tables are hashed with a fixed seed: their keys are
+    /// our own lists, not input.
+    emotes: HashMap<&'static str, StandIn, FixedState>,
     /// The emoji among them.
     emoji: Vec<char>,
     /// [`SLANG`], and the [`COMMON_WORDS`] that VADER gives no valence (for the inert
     /// fast path and the cache key), by lower-case name: one lookup per word.
-    words: HashMap<&'static [u8], Word, fnv::FnvBuildHasher>,
+    words: HashMap<&'static [u8], Word, FixedState>,
     /// VADER's compound of "good", to probe whether a word means anything to VADER.
     good: f64,
     cache: ScoreCache,
@@ -704,9 +706,18 @@ fn is_ascii_space(b: u8) -> bool {
 /// The token without leading and trailing ASCII punctuation ("KEKW," → "KEKW"), with
 /// its offset in the token.
 fn strip_punctuation(token: &str) -> (usize, &str) {
-    let is_punct = |c: char| c.is_ascii_punctuation();
-    let rest = token.trim_start_matches(is_punct);
-    (token.len() - rest.len(), rest.trim_end_matches(is_punct))
+    // By bytes: an ASCII byte in UTF-8 is always a whole character, so the cuts fall
+    // on character boundaries.
+    let bytes = token.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_punctuation())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_punctuation())
+        .map_or(start, |last| last + 1);
+    (start, &token[start..end])
 }
 
 /// Python's `str.isupper()`, VADER's ALL-CAPS test: some cased letter, none lower case.
@@ -770,13 +781,20 @@ fn squeeze(word: &str, keep: usize) -> String {
 /// Whether `word` is `pattern` with any of its characters repeated, whatever the
 /// ASCII case: "GOOO" and "go" are stretched "go", "letsgooo" is stretched "letsgo".
 /// Allocation-free, unlike [`squeeze`], because it runs on every word.
+#[inline]
 fn stretched(word: &str, pattern: &str) -> bool {
-    // Most words fail on their first letter: decide those without the run iterators.
+    // Most words fail on their first letter: decide those inline, without a call or
+    // the run iterators.
     match (word.as_bytes().first(), pattern.as_bytes().first()) {
-        (Some(w), Some(p)) if w.eq_ignore_ascii_case(p) => {}
-        (None, None) => return true,
-        _ => return false,
+        (Some(w), Some(p)) if w.eq_ignore_ascii_case(p) => same_runs(word, pattern),
+        (None, None) => true,
+        _ => false,
     }
+}
+
+/// Whether `word` and `pattern` have the same runs of letters, each of `word`'s at
+/// least as long.
+fn same_runs(word: &str, pattern: &str) -> bool {
     let mut word = runs(word);
     let mut pattern = runs(pattern);
     loop {

@@ -13,6 +13,8 @@ use serde::Deserialize;
 
 use crate::{ChannelId, ChatMessage, Timestamp};
 
+mod scan;
+
 /// A chat message as the engine counts it: the same wire fields and rules as
 /// [`ChatMessage`], borrowed. `badges` and `sentiment_hint` are checked for their
 /// type and not kept, as nothing downstream of the engine reads them.
@@ -57,6 +59,15 @@ pub struct ChatView<'a> {
 }
 
 impl<'a> ChatView<'a> {
+    /// `text` as a view, if it is a chat message the borrowed path accepts outright
+    /// (see [`ChatView::is_valid`]); `None` leaves it to the owned decoders.
+    pub(crate) fn read(text: &'a str) -> Option<Self> {
+        // The common shape without serde; serde for everything the scanner leaves.
+        scan::scan(text)
+            .or_else(|| serde_json::from_str(text).ok())
+            .filter(Self::is_valid)
+    }
+
     /// A view of an owned message.
     pub fn of(m: &'a ChatMessage) -> Self {
         let text = |s: &'a str| Text(Cow::Borrowed(s));
@@ -95,7 +106,7 @@ impl<'a> ChatView<'a> {
     /// Whether the view is the message the owned decoders would give: the schema
     /// rules serde's types do not enforce hold, and a `type` field, if any, says
     /// `chat` (any other value is for the owned path to judge).
-    pub(crate) fn is_valid(&self) -> bool {
+    fn is_valid(&self) -> bool {
         !self.message_id.is_empty()
             && !self.username.is_empty()
             && self.type_field != TypeField::Other

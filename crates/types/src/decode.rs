@@ -133,10 +133,7 @@ fn chat_view(raw: &[u8]) -> Option<ChatView<'_>> {
     if raw.len() > MAX_EVENT_BYTES {
         return None;
     }
-    let text = std::str::from_utf8(raw).ok()?;
-    serde_json::from_str::<ChatView>(text)
-        .ok()
-        .filter(ChatView::is_valid)
+    ChatView::read(std::str::from_utf8(raw).ok()?)
 }
 
 /// Decodes one line of an event file. Its kind is its `type` field when present,
