@@ -781,7 +781,7 @@ fn squeeze(word: &str, keep: usize) -> String {
 /// Whether `word` is `pattern` with any of its characters repeated, whatever the
 /// ASCII case: "GOOO" and "go" are stretched "go", "letsgooo" is stretched "letsgo".
 /// Allocation-free, unlike [`squeeze`], because it runs on every word.
-#[inline]
+#[inline(always)]
 fn stretched(word: &str, pattern: &str) -> bool {
     // Most words fail on their first letter: decide those inline, without a call or
     // the run iterators.
