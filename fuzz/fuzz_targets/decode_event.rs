@@ -6,7 +6,9 @@
 //!   its channel (the partition key must be the event's channel);
 //! - `decode_event_view` and `decode_line_view` give what `decode_event` and
 //!   `decode_line` give: the same rejection, or the same event (a borrowed chat view
-//!   equal to a view of the owned message).
+//!   equal to a view of the owned message). A chat view comes from the scanner of the
+//!   common shape when it reads the message, from serde otherwise, so this also checks
+//!   that the scanner never accepts what serde would read differently or refuse.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -43,7 +43,7 @@ use foldhash::fast::FixedState;
 use smallvec::SmallVec;
 use vader_parity::SentimentIntensityAnalyzer;
 
-use crate::vader::FastVader;
+use crate::vader::{without_punctuation, FastVader};
 
 /// Compound score at or above which a message is positive (VADER's usual cut-off).
 pub const POSITIVE_THRESHOLD: f64 = 0.05;
@@ -708,16 +708,8 @@ fn is_ascii_space(b: u8) -> bool {
 fn strip_punctuation(token: &str) -> (usize, &str) {
     // By bytes: an ASCII byte in UTF-8 is always a whole character, so the cuts fall
     // on character boundaries.
-    let bytes = token.as_bytes();
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_punctuation())
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_punctuation())
-        .map_or(start, |last| last + 1);
-    (start, &token[start..end])
+    let core = without_punctuation(token.as_bytes());
+    (core.start, &token[core])
 }
 
 /// Python's `str.isupper()`, VADER's ALL-CAPS test: some cased letter, none lower case.

@@ -679,6 +679,17 @@ fn is_space(b: u8) -> bool {
 /// vaderSentiment's `_strip_punc_if_word`: strip leading and trailing ASCII
 /// punctuation unless that leaves two characters or fewer.
 fn strip_punc_if_word(token: &[u8]) -> &[u8] {
+    let core = without_punctuation(token);
+    if core.len() <= 2 {
+        token
+    } else {
+        &token[core]
+    }
+}
+
+/// Where `token` is once leading and trailing ASCII punctuation is cut off (an empty
+/// range at its end when it is all punctuation).
+pub(crate) fn without_punctuation(token: &[u8]) -> std::ops::Range<usize> {
     let start = token
         .iter()
         .position(|b| !b.is_ascii_punctuation())
@@ -687,11 +698,7 @@ fn strip_punc_if_word(token: &[u8]) -> &[u8] {
         .iter()
         .rposition(|b| !b.is_ascii_punctuation())
         .map_or(start, |e| e + 1);
-    if end - start <= 2 {
-        token
-    } else {
-        &token[start..end]
-    }
+    start..end
 }
 
 /// Python's `str.isupper()` for ASCII: an upper-case letter and no lower-case one.
