@@ -43,7 +43,7 @@ use foldhash::fast::FixedState;
 use smallvec::SmallVec;
 use vader_parity::SentimentIntensityAnalyzer;
 
-use crate::vader::{without_punctuation, FastVader};
+use crate::vader::{is_ascii_space, without_punctuation, FastVader};
 
 /// Compound score at or above which a message is positive (VADER's usual cut-off).
 pub const POSITIVE_THRESHOLD: f64 = 0.05;
@@ -696,11 +696,6 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
         rest = &rest[start + len..];
         Some((token.as_ptr() as usize - base, token))
     })
-}
-
-/// [`is_space`] for an ASCII byte: `\t`..`\r`, the separators `\x1c`..`\x1f`, and space.
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
 }
 
 /// The token without leading and trailing ASCII punctuation ("KEKW," → "KEKW"), with

@@ -373,7 +373,7 @@ impl FastVader {
     ) -> usize {
         // SentiText: whitespace split, punctuation strip of words, lower and isupper.
         let mut n = 0;
-        for token in text.split(|&b| is_space(b)).filter(|t| !t.is_empty()) {
+        for token in text.split(|&b| is_ascii_space(b)).filter(|t| !t.is_empty()) {
             let token = strip_punc_if_word(token);
             toks[n] = Tok {
                 entry: self.entry(token),
@@ -671,8 +671,9 @@ fn python_round4_by_formatting(x: f64) -> f64 {
     format!("{x:.4}").parse::<f64>().unwrap_or(x)
 }
 
-/// Python's `str.isspace()` for an ASCII byte.
-fn is_space(b: u8) -> bool {
+/// Python's `str.isspace()` for an ASCII byte: `\t`..`\r`, the separators
+/// `\x1c`..`\x1f`, and space. Shared by VADER's tokenizer and the chat rewrite.
+pub(crate) fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
 }
 
