@@ -295,14 +295,14 @@ pub struct SentimentModel {
     analyzer: SentimentIntensityAnalyzer,
     /// The same VADER for ASCII text, without allocating.
     fast: FastVader,
-    /// [`EMOTES`] by name. The tables are hashed with a fixed seed: their keys are
-    /// our own lists, not input.
-    emotes: HashMap<&'static str, StandIn, FixedState>,
-    /// The emoji among them.
+    /// Every token the model knows itself: [`EMOTES`] by their exact name, and
+    /// [`SLANG`] and the [`COMMON_WORDS`] that VADER gives no valence (for the inert
+    /// fast path and the cache key) by lower-case name. One table, so that a word
+    /// without capitals, most chat, is found with one lookup whichever it is. Hashed
+    /// with a fixed seed: the keys are our own lists, not input.
+    known: HashMap<&'static [u8], Known, FixedState>,
+    /// The emoji among the emotes.
     emoji: Vec<char>,
-    /// [`SLANG`], and the [`COMMON_WORDS`] that VADER gives no valence (for the inert
-    /// fast path and the cache key), by lower-case name: one lookup per word.
-    words: HashMap<&'static [u8], Word, FixedState>,
     /// VADER's compound of "good", to probe whether a word means anything to VADER.
     good: f64,
     cache: ScoreCache,
@@ -318,7 +318,6 @@ impl SentimentModel {
     pub fn with_cache(slots: usize) -> Self {
         let analyzer = SentimentIntensityAnalyzer::new();
         let good = analyzer.polarity_scores("good").compound;
-        let emotes = EMOTES.iter().map(|e| (e.token, *e)).collect();
         let emoji = EMOTES
             .iter()
             .filter_map(|e| {
@@ -346,13 +345,20 @@ impl SentimentModel {
             });
         // Slang last: it wins over a common word of the same spelling.
         let slang = SLANG.iter().map(|s| (s.token.as_bytes(), Word::Slang(*s)));
-        let words = common.chain(slang).collect();
+        let mut known: HashMap<&'static [u8], Known, FixedState> = HashMap::default();
+        for (name, word) in common.chain(slang) {
+            if name.len() <= MAX_WORD_LEN {
+                known.entry(name).or_default().word = Some(word);
+            }
+        }
+        for e in EMOTES {
+            known.entry(e.token.as_bytes()).or_default().emote = Some(*e);
+        }
         Self {
             analyzer,
             fast: FastVader::new(),
-            emotes,
+            known,
             emoji,
-            words,
             good,
             cache: ScoreCache::new(slots),
         }
@@ -399,7 +405,7 @@ impl SentimentModel {
     }
 
     fn emote(&self, token: &str) -> Option<&StandIn> {
-        self.emotes.get(token)
+        self.known.get(token.as_bytes())?.emote.as_ref()
     }
 
     /// The text as VADER should see it: emotes, slang and "lets go" replaced by their
@@ -421,7 +427,8 @@ impl SentimentModel {
             let (core_start, core) = strip_punctuation(token);
             let core_start = start + core_start;
             let core_end = core_start + core.len();
-            if let Some(e) = self.emote(core) {
+            let exact = self.known.get(core.as_bytes());
+            if let Some(e) = exact.and_then(|k| k.emote.as_ref()) {
                 edits.push(Edit::emote(core_start, core_end, e.word));
                 inert &= e.class == SentimentClass::Neutral;
                 after_lets = false;
@@ -444,8 +451,13 @@ impl SentimentModel {
                 probes_left -= 1;
                 self.unelongate(core)
             });
-            let word = unelongated.as_deref().unwrap_or(core);
-            let known = self.word(word);
+            let known = match &unelongated {
+                // A word without capitals is its own lower-case key, already looked up.
+                None if !core.bytes().any(|b| b.is_ascii_uppercase()) => {
+                    exact.and_then(|k| k.word.as_ref())
+                }
+                _ => self.word(unelongated.as_deref().unwrap_or(core)),
+            };
             // `stretched` reads elongations itself ("GOOOO"), so it looks at `core`.
             let go = if after_lets {
                 stretched(core, "go")
@@ -519,14 +531,18 @@ impl SentimentModel {
 
     /// What `word` (ASCII, any case) is in the model's own tables, if anything.
     fn word(&self, word: &str) -> Option<&Word> {
-        self.words
-            .get(ascii_lowercase(word, &mut [0; MAX_WORD_LEN])?)
+        let mut buf = [0; MAX_WORD_LEN];
+        self.known.get(ascii_lowercase(word, &mut buf)?)?.word.as_ref()
     }
 
     /// The model without its common words: every message goes to VADER.
     #[cfg(test)]
     fn without_common_words(mut self) -> Self {
-        self.words.retain(|_, w| matches!(w, Word::Slang(_)));
+        for known in self.known.values_mut() {
+            if matches!(known.word, Some(Word::Common(_))) {
+                known.word = None;
+            }
+        }
         self
     }
 
@@ -591,8 +607,7 @@ impl Default for SentimentModel {
 impl fmt::Debug for SentimentModel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SentimentModel")
-            .field("emotes", &self.emotes.len())
-            .field("words", &self.words.len())
+            .field("known", &self.known.len())
             .field("cache_slots", &self.cache.slots())
             .finish_non_exhaustive()
     }
@@ -605,6 +620,14 @@ enum Word {
     Slang(StandIn),
     /// A common word VADER gives no valence.
     Common(Role),
+}
+
+/// What a token spelled exactly this way is in the model's own tables: an emote's
+/// name, a word's lower-case form, or both.
+#[derive(Clone, Copy, Debug, Default)]
+struct Known {
+    emote: Option<StandIn>,
+    word: Option<Word>,
 }
 
 /// What a common word is to VADER.
