@@ -532,7 +532,10 @@ impl SentimentModel {
     /// What `word` (ASCII, any case) is in the model's own tables, if anything.
     fn word(&self, word: &str) -> Option<&Word> {
         let mut buf = [0; MAX_WORD_LEN];
-        self.known.get(ascii_lowercase(word, &mut buf)?)?.word.as_ref()
+        self.known
+            .get(ascii_lowercase(word, &mut buf)?)?
+            .word
+            .as_ref()
     }
 
     /// The model without its common words: every message goes to VADER.

@@ -161,7 +161,8 @@ impl<'a> Scanner<'a> {
         (self.next_token()? == b).then_some(())
     }
 
-    fn peek_null(&mut self) -> bool {
+    /// Whether a `null` comes next, consumed if so.
+    fn take_null(&mut self) -> bool {
         self.skip_whitespace();
         let null = self.text.as_bytes()[self.at..].starts_with(b"null");
         if null {
@@ -170,8 +171,9 @@ impl<'a> Scanner<'a> {
         null
     }
 
+    /// `null` as `None`, or what `read` reads.
     fn or_null<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
-        if self.peek_null() {
+        if self.take_null() {
             Some(None)
         } else {
             read(self).map(Some)
