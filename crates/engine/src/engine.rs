@@ -83,6 +83,14 @@ struct ChannelState {
     stream_dirty: bool,
 }
 
+/// A channel's pane, made when it is new with the room its latest pane used.
+fn pane_mut(panes: &mut BTreeMap<i64, Pane>, pane: i64) -> &mut Pane {
+    let room = panes.last_key_value().map(|(_, p)| p.room());
+    panes
+        .entry(pane)
+        .or_insert_with(|| Pane::with_room(room.unwrap_or_default()))
+}
+
 /// Format version of [`Engine::snapshot`]; bump it when the saved state changes shape.
 const SNAPSHOT_VERSION: u32 = 2;
 
@@ -273,7 +281,7 @@ impl Engine {
         if late {
             // Panes within the horizon are kept after their windows close (see
             // `finalize_through`), so the corrected windows are recomputed exactly.
-            let p = ch.panes.entry(pane).or_default();
+            let p = pane_mut(&mut ch.panes, pane);
             p.add(event, sentiment);
             p.remember(id_key);
             let next_final = ch.next_final.unwrap_or(i64::MIN);
@@ -293,7 +301,7 @@ impl Engine {
             self.stats.corrected += 1;
             return Verdict::Corrected;
         }
-        let p = ch.panes.entry(pane).or_default();
+        let p = pane_mut(&mut ch.panes, pane);
         p.add(event, sentiment);
         p.remember(id_key);
         ch.first_event_ms = ch.first_event_ms.min(t);

@@ -25,6 +25,20 @@ pub struct ChatPane {
 }
 
 impl ChatPane {
+    /// An empty pane with room for this many chatters and emotes.
+    pub fn with_room(chatters: usize, emotes: usize) -> Self {
+        Self {
+            chatters: HashMap::with_capacity_and_hasher(chatters, Default::default()),
+            emotes: HashMap::with_capacity_and_hasher(emotes, Default::default()),
+            ..Self::default()
+        }
+    }
+
+    /// How many chatters and emotes the pane has.
+    pub fn names(&self) -> (usize, usize) {
+        (self.chatters.len(), self.emotes.len())
+    }
+
     /// Adds one message. An emote listed twice counts twice.
     pub fn add(&mut self, m: &ChatView<'_>, sentiment: Sentiment) {
         self.messages += 1;
@@ -104,14 +118,24 @@ pub struct ChatAccumulator<'a> {
 }
 
 impl<'a> ChatAccumulator<'a> {
+    /// An empty accumulator sized for merging `panes`, so that its tables do not
+    /// grow while they are merged (each growth rehashes every name so far). Chatters
+    /// mostly differ from pane to pane, so there is room for all of them (a window
+    /// whose audience repeats gets spare room, freed with the window); emotes are a
+    /// shared vocabulary, so room for the largest pane's.
+    pub fn for_panes<'p>(panes: impl Iterator<Item = &'p ChatPane>) -> Self {
+        let (chatters, emotes) = panes.fold((0, 0), |(c, e), p| {
+            (c + p.chatters.len(), e.max(p.emotes.len()))
+        });
+        Self {
+            chatters: HashMap::with_capacity_and_hasher(chatters, Default::default()),
+            emotes: HashMap::with_capacity_and_hasher(emotes, Default::default()),
+            ..Self::default()
+        }
+    }
+
     /// Adds a pane.
     pub fn merge(&mut self, pane: &'a ChatPane) {
-        // Grown once per pane rather than by doubling as names arrive: a window's
-        // audience is mostly the same people from pane to pane.
-        self.chatters
-            .reserve(pane.chatters.len().saturating_sub(self.chatters.len()));
-        self.emotes
-            .reserve(pane.emotes.len().saturating_sub(self.emotes.len()));
         self.messages += pane.messages;
         self.sentiment.merge(&pane.sentiment);
         self.emote_count += pane.emote_count;

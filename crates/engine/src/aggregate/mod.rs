@@ -7,6 +7,8 @@
 
 use std::collections::HashSet;
 
+use smallvec::SmallVec;
+
 mod chat;
 mod money;
 mod viewer;
@@ -111,7 +113,36 @@ impl<'e> Input<'e> {
     }
 }
 
+/// How many chatters, emotes and event ids a pane holds: the room to give a channel's
+/// next pane, whose tables then need not grow (and rehash) as it fills, since a
+/// channel's next slide is usually much like its last.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Room {
+    chatters: usize,
+    emotes: usize,
+    seen: usize,
+}
+
 impl Pane {
+    /// An empty pane with `room`.
+    pub fn with_room(room: Room) -> Self {
+        Self {
+            chat: ChatPane::with_room(room.chatters, room.emotes),
+            seen: HashSet::with_capacity_and_hasher(room.seen, Default::default()),
+            ..Self::default()
+        }
+    }
+
+    /// What this pane holds, as room for the next.
+    pub fn room(&self) -> Room {
+        let (chatters, emotes) = self.chat.names();
+        Room {
+            chatters,
+            emotes,
+            seen: self.seen.len(),
+        }
+    }
+
     /// Whether an event with this id key was counted here.
     pub fn has_seen(&self, key: u64) -> bool {
         self.seen.contains(&key)
@@ -145,7 +176,8 @@ pub fn merge_window<'a>(
     panes: impl Iterator<Item = &'a Pane>,
     is_final: bool,
 ) -> WindowMetrics {
-    let mut chat = ChatAccumulator::default();
+    let panes: SmallVec<[&Pane; 8]> = panes.collect();
+    let mut chat = ChatAccumulator::for_panes(panes.iter().map(|p| &p.chat));
     let mut viewers = ViewerPane::default();
     let mut money = MoneyPane::default();
     let mut moderation = ModerationCounts::default();
