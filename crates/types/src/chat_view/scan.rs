@@ -121,8 +121,9 @@ impl<'a> Scanner<'a> {
                 Key::Username => view.username = self.text()?,
                 Key::Message => view.message = self.text()?,
                 Key::Timestamp => view.timestamp = Timestamp::parse(self.string()?).ok()?,
-                Key::Emotes => view.emotes = self.or_null(Self::list)?,
-                Key::Badges => _ = self.or_null(Self::list)?,
+                Key::Emotes => view.emotes = self.or_null(Self::emotes)?,
+                // Checked, not kept: no list is built.
+                Key::Badges => _ = self.or_null(|s| s.list(|_| {}))?,
                 Key::SentimentHint => _ = self.or_null(Self::text)?,
                 Key::Bits => view.bits = self.or_null(Self::unsigned)?,
                 // `chat` or nothing: any other value is for serde and the owned path.
@@ -203,22 +204,29 @@ impl<'a> Scanner<'a> {
         self.string().map(|s| Text(Cow::Borrowed(s)))
     }
 
-    fn list(&mut self) -> Option<Vec<Text<'a>>> {
+    /// A list of strings, each handed to `each`.
+    fn list(&mut self, mut each: impl FnMut(Text<'a>)) -> Option<()> {
         self.expect(b'[')?;
-        let mut items = Vec::new();
         self.skip_whitespace();
         if self.text.as_bytes().get(self.at) == Some(&b']') {
             self.at += 1;
-            return Some(items);
+            return Some(());
         }
         loop {
-            items.push(self.text()?);
+            each(self.text()?);
             match self.next_token()? {
                 b',' => continue,
-                b']' => return Some(items),
+                b']' => return Some(()),
                 _ => return None,
             }
         }
+    }
+
+    /// The emote list, kept.
+    fn emotes(&mut self) -> Option<Vec<Text<'a>>> {
+        let mut emotes = Vec::new();
+        self.list(|e| emotes.push(e))?;
+        Some(emotes)
     }
 
     /// A `u64` as JSON writes one: digits, no leading zero, no sign, fraction or
