@@ -194,7 +194,7 @@ impl Engine {
         }
     }
 
-    fn process_input(&mut self, partition: u32, event: Input<'_>, now_ms: i64) -> Verdict {
+    fn process_input(&mut self, partition: u32, event: Input<'_, '_>, now_ms: i64) -> Verdict {
         let ts = event.timestamp();
         let t = ts.0;
         if t > now_ms.saturating_add(self.cfg.max_skew_ms) {

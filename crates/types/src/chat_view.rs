@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
+use smallvec::SmallVec;
 
 use crate::{ChannelId, ChatMessage, Timestamp};
 
@@ -35,9 +36,10 @@ pub struct ChatView<'a> {
     pub message: Text<'a>,
     /// Event time.
     pub timestamp: Timestamp,
-    /// Emote names in the message; repeats count.
+    /// Emote names in the message; repeats count. Inline up to four (most messages
+    /// with emotes have one or two), so a message costs no allocation for them.
     #[serde(borrow, default)]
-    pub emotes: Option<Vec<Text<'a>>>,
+    pub emotes: Option<Emotes<'a>>,
     #[serde(
         default,
         rename = "badges",
@@ -99,7 +101,7 @@ impl<'a> ChatView<'a> {
     }
 
     /// The emote names, repeats included.
-    pub fn emotes(&self) -> impl Iterator<Item = &str> {
+    pub fn emotes(&self) -> impl Iterator<Item = &str> + use<'_, 'a> {
         self.emotes.iter().flatten().map(|e| e.as_str())
     }
 
@@ -114,15 +116,17 @@ impl<'a> ChatView<'a> {
 }
 
 /// Views are equal when the messages are: what was only checked is not compared.
-impl PartialEq for ChatView<'_> {
-    fn eq(&self, other: &Self) -> bool {
+/// Views of different lifetimes compare (the emote list makes a view invariant), so
+/// the emote lists are compared as slices, which shorten to either.
+impl<'b> PartialEq<ChatView<'b>> for ChatView<'_> {
+    fn eq(&self, other: &ChatView<'b>) -> bool {
         (
             &self.message_id,
             &self.channel,
             &self.username,
             &self.message,
             self.timestamp,
-            &self.emotes,
+            self.emotes.as_deref(),
             self.bits,
         ) == (
             &other.message_id,
@@ -130,11 +134,14 @@ impl PartialEq for ChatView<'_> {
             &other.username,
             &other.message,
             other.timestamp,
-            &other.emotes,
+            other.emotes.as_deref(),
             other.bits,
         )
     }
 }
+
+/// The emote list of a view.
+pub type Emotes<'a> = SmallVec<[Text<'a>; 4]>;
 
 /// A string field, borrowed from the input unless it had to be unescaped.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,7 +17,7 @@ mod time;
 mod topic;
 
 pub use channel::{ChannelId, InvalidChannel};
-pub use chat_view::{ChatView, Text};
+pub use chat_view::{ChatView, Emotes, Text};
 pub use decode::{
     decode_event, decode_event_view, decode_line, decode_line_view, peek_channel, peek_kind,
     EventView, MAX_EVENT_BYTES,

@@ -43,11 +43,12 @@ pub struct Pane {
 }
 
 /// What the engine reads of one event: a chat message as a borrowed view, any other
-/// kind as it was decoded.
+/// kind as it was decoded. The view's own lifetime is separate: its emote list makes
+/// it invariant, so it cannot be shortened to the borrow's.
 #[derive(Clone, Copy, Debug)]
-pub enum Input<'e> {
+pub enum Input<'e, 'v> {
     /// A chat message.
-    Chat(&'e ChatView<'e>),
+    Chat(&'e ChatView<'v>),
     /// A viewer count sample.
     Viewer(&'e ViewerCount),
     /// A money event.
@@ -56,7 +57,7 @@ pub enum Input<'e> {
     StreamMeta(&'e StreamMeta),
 }
 
-impl<'e> Input<'e> {
+impl<'e> Input<'e, '_> {
     /// The event's channel, a valid login.
     pub fn channel(&self) -> &'e str {
         match *self {
@@ -154,7 +155,7 @@ impl Pane {
     }
     /// Adds an event to the pane; chat messages come with their sentiment. Stream
     /// lifecycle events other than moderation carry no window aggregate.
-    pub fn add(&mut self, event: Input<'_>, sentiment: Option<Sentiment>) {
+    pub fn add(&mut self, event: Input<'_, '_>, sentiment: Option<Sentiment>) {
         match event {
             Input::Chat(m) => self.chat.add(m, sentiment.unwrap_or(NEUTRAL)),
             Input::Viewer(v) => self.viewers.add(v),

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::{ChatView, Text, TypeField};
+use super::{ChatView, Emotes, Text, TypeField};
 use crate::{ChannelId, Timestamp};
 
 /// `text` as a chat view, if it is a message this reader fully understands and serde
@@ -145,7 +145,12 @@ impl<'a> Scanner<'a> {
 
     fn skip_whitespace(&mut self) {
         let bytes = self.text.as_bytes();
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(self.at) {
+        // Serializers write no whitespace between tokens, and every token's first
+        // byte is above the space: one comparison decides the common case.
+        while let Some(&b) = bytes.get(self.at) {
+            if b > b' ' || !matches!(b, b' ' | b'\n' | b'\t' | b'\r') {
+                return;
+            }
             self.at += 1;
         }
     }
@@ -223,8 +228,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// The emote list, kept.
-    fn emotes(&mut self) -> Option<Vec<Text<'a>>> {
-        let mut emotes = Vec::new();
+    fn emotes(&mut self) -> Option<Emotes<'a>> {
+        let mut emotes = Emotes::new();
         self.list(|e| emotes.push(e))?;
         Some(emotes)
     }
