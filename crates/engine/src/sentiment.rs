@@ -300,7 +300,7 @@ pub struct SentimentModel {
     /// fast path and the cache key) by lower-case name. One table, so that a word
     /// without capitals, most chat, is found with one lookup whichever it is. Hashed
     /// with a fixed seed: the keys are our own lists, not input.
-    known: HashMap<&'static [u8], Known, FixedState>,
+    known: HashMap<ShortKey, Known, FixedState>,
     /// The emoji among the emotes.
     emoji: Vec<char>,
     /// VADER's compound of "good", to probe whether a word means anything to VADER.
@@ -345,14 +345,17 @@ impl SentimentModel {
             });
         // Slang last: it wins over a common word of the same spelling.
         let slang = SLANG.iter().map(|s| (s.token.as_bytes(), Word::Slang(*s)));
-        let mut known: HashMap<&'static [u8], Known, FixedState> = HashMap::default();
+        let mut known: HashMap<ShortKey, Known, FixedState> = HashMap::default();
+        // Longer words are left out: no token that long is looked up.
         for (name, word) in common.chain(slang) {
-            if name.len() <= MAX_WORD_LEN {
-                known.entry(name).or_default().word = Some(word);
+            if let Some(known) = Known::entry(&mut known, name) {
+                known.word = Some(word);
             }
         }
         for e in EMOTES {
-            known.entry(e.token.as_bytes()).or_default().emote = Some(*e);
+            let known =
+                Known::entry(&mut known, e.token.as_bytes()).expect("emote names fit in a key");
+            known.emote = Some(*e);
         }
         Self {
             analyzer,
@@ -405,7 +408,12 @@ impl SentimentModel {
     }
 
     fn emote(&self, token: &str) -> Option<&StandIn> {
-        self.known.get(token.as_bytes())?.emote.as_ref()
+        self.lookup(token)?.emote.as_ref()
+    }
+
+    /// What the model knows of a token spelled exactly `token`.
+    fn lookup(&self, token: &str) -> Option<&Known> {
+        self.known.get(&ShortKey::new(token.as_bytes())?)
     }
 
     /// The text as VADER should see it: emotes, slang and "lets go" replaced by their
@@ -420,14 +428,14 @@ impl SentimentModel {
         // Whether every token that is not an emote is upper case, VADER's way.
         let mut words = 0usize;
         let mut upper_words = 0usize;
-        let mut tokens = tokens(text).peekable();
+        let mut tokens = tokens(text);
         let mut after_lets = false;
         let mut probes_left = MAX_PROBED_ELONGATIONS;
         while let Some((start, token)) = tokens.next() {
             let (core_start, core) = strip_punctuation(token);
             let core_start = start + core_start;
             let core_end = core_start + core.len();
-            let exact = self.known.get(core.as_bytes());
+            let exact = self.lookup(core);
             if let Some(e) = exact.and_then(|k| k.emote.as_ref()) {
                 edits.push(Edit::emote(core_start, core_end, e.word));
                 inert &= e.class == SentimentClass::Neutral;
@@ -435,7 +443,10 @@ impl SentimentModel {
                 continue;
             }
             words += 1;
-            let upper = is_upper(token);
+            // Stripped punctuation has no case and is no letter, so the core's shape
+            // is the token's.
+            let shape = Shape::of(core, tokens.ascii);
+            let upper = shape.upper;
             upper_words += usize::from(upper);
             if core.is_empty() {
                 // Punctuation only: an emoticon (":)") or emphasis ("!!!").
@@ -444,7 +455,7 @@ impl SentimentModel {
                 continue;
             }
             let edits_before = edits.len();
-            let unelongated = has_elongation(core).then(|| {
+            let unelongated = shape.elongated.then(|| {
                 if probes_left == 0 {
                     return squeeze(core, 2);
                 }
@@ -453,27 +464,23 @@ impl SentimentModel {
             });
             let known = match &unelongated {
                 // A word without capitals is its own lower-case key, already looked up.
-                None if !core.bytes().any(|b| b.is_ascii_uppercase()) => {
-                    exact.and_then(|k| k.word.as_ref())
-                }
+                None if !shape.capitals => exact.and_then(|k| k.word.as_ref()),
                 _ => self.word(unelongated.as_deref().unwrap_or(core)),
             };
-            // `stretched` reads elongations itself ("GOOOO"), so it looks at `core`.
+            // Read off `core`, elongations and all ("GOOOO"); a token the tables know
+            // has it ready.
+            let phrase = exact.map_or_else(|| Phrase::of(core), |k| k.phrase);
             let go = if after_lets {
-                stretched(core, "go")
+                phrase.go
             } else {
-                stretched(core, "letsgo")
+                phrase.lets_go
             };
-            if go
-                && ends_phrase(token, tokens.peek().map(|t| t.1), |t| {
-                    self.emote(t).is_some()
-                })
-            {
+            if go && ends_phrase(token, tokens.peek(), |t| self.emote(t).is_some()) {
                 edits.push(Edit::word(core_start, core_end, LETS_GO_WORD, upper));
-            } else if stretched(core, "no")
+            } else if phrase.no
                 && tokens
                     .peek()
-                    .is_some_and(|&(_, next)| stretched(strip_punctuation(next).1, "way"))
+                    .is_some_and(|next| Phrase::of(strip_punctuation(next).1).way)
             {
                 // "no way" is amazement, not a negation of what follows.
                 edits.push(Edit::word(core_start, core_end, NEUTRAL_WORD, upper));
@@ -503,7 +510,7 @@ impl SentimentModel {
             if common == Some(Role::Filler) {
                 edits.push(Edit::word(core_start, core_end, FILLER_WORD, upper));
             }
-            after_lets = stretched(core, "lets") || stretched(core, "let's");
+            after_lets = phrase.lets;
         }
         if inert {
             return Rewritten::Inert;
@@ -532,10 +539,8 @@ impl SentimentModel {
     /// What `word` (ASCII, any case) is in the model's own tables, if anything.
     fn word(&self, word: &str) -> Option<&Word> {
         let mut buf = [0; MAX_WORD_LEN];
-        self.known
-            .get(ascii_lowercase(word, &mut buf)?)?
-            .word
-            .as_ref()
+        let key = ShortKey::new(ascii_lowercase(word, &mut buf)?)?;
+        self.known.get(&key)?.word.as_ref()
     }
 
     /// The model without its common words: every message goes to VADER.
@@ -626,11 +631,123 @@ enum Word {
 }
 
 /// What a token spelled exactly this way is in the model's own tables: an emote's
-/// name, a word's lower-case form, or both.
+/// name, a word's lower-case form, or both; and which phrase words it is.
 #[derive(Clone, Copy, Debug, Default)]
 struct Known {
     emote: Option<StandIn>,
     word: Option<Word>,
+    phrase: Phrase,
+}
+
+impl Known {
+    /// The entry of `name` in `table`, made if it is not there; `None` when `name` is
+    /// too long to be a key.
+    fn entry<'t>(
+        table: &'t mut HashMap<ShortKey, Known, FixedState>,
+        name: &[u8],
+    ) -> Option<&'t mut Known> {
+        // Every key is its own spelling, so which phrase words it is holds for every
+        // token found by it.
+        let phrase = std::str::from_utf8(name).map_or_else(|_| Phrase::default(), Phrase::of);
+        Some(table.entry(ShortKey::new(name)?).or_insert_with(|| Known {
+            phrase,
+            ..Known::default()
+        }))
+    }
+}
+
+/// A key of the model's tables, in registers: every token is looked up, and such a
+/// key hashes and compares in a few instructions, where a byte-slice key takes a
+/// hash loop and a `memcmp` call. It holds the length and the first and last eight
+/// bytes (four for shorter words, each byte for the shortest), read without a copy;
+/// with the length, those are all the bytes, so equal keys are equal spellings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct ShortKey(u64, u64, u8);
+
+impl ShortKey {
+    /// `bytes` as a key, or `None` when they are longer than [`MAX_WORD_LEN`].
+    fn new(bytes: &[u8]) -> Option<Self> {
+        let n = bytes.len();
+        let eight =
+            |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        let four = |at: usize| {
+            u64::from(u32::from_le_bytes(
+                bytes[at..at + 4].try_into().expect("four bytes"),
+            ))
+        };
+        let (first, last) = match n {
+            0 => (0, 0),
+            1..=3 => (
+                u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16,
+                0,
+            ),
+            4..=7 => (four(0), four(n - 4)),
+            8..=MAX_WORD_LEN => (eight(0), eight(n - 8)),
+            _ => return None,
+        };
+        Some(Self(first, last, n as u8))
+    }
+}
+
+/// Which words of the chat phrases "lets go" and "no way" a token is, stretched or
+/// not and in any case ("GOOO" is "go").
+#[derive(Clone, Copy, Debug, Default)]
+struct Phrase {
+    go: bool,
+    lets_go: bool,
+    lets: bool,
+    no: bool,
+    way: bool,
+}
+
+impl Phrase {
+    fn of(word: &str) -> Self {
+        Self {
+            go: stretched(word, "go"),
+            lets_go: stretched(word, "letsgo"),
+            lets: stretched(word, "lets") || stretched(word, "let's"),
+            no: stretched(word, "no"),
+            way: stretched(word, "way"),
+        }
+    }
+}
+
+/// What one pass over a token's letters finds.
+struct Shape {
+    /// Python's `str.isupper()`, VADER's ALL-CAPS test.
+    upper: bool,
+    /// An ASCII capital letter somewhere.
+    capitals: bool,
+    /// A letter repeated three times or more in a row.
+    elongated: bool,
+}
+
+impl Shape {
+    /// The shape of `word`; `ascii` says that it is ASCII, which most chat is, so that
+    /// it can be read in one pass over its bytes.
+    fn of(word: &str, ascii: bool) -> Self {
+        if !ascii {
+            return Self {
+                upper: is_upper(word),
+                capitals: word.bytes().any(|b| b.is_ascii_uppercase()),
+                elongated: has_elongation(word),
+            };
+        }
+        let (mut lower, mut capitals, mut elongated) = (false, false, false);
+        let (mut prev, mut run) = (0, 0);
+        for &b in word.as_bytes() {
+            lower |= b.is_ascii_lowercase();
+            capitals |= b.is_ascii_uppercase();
+            run = if b == prev { run + 1 } else { 1 };
+            elongated |= run >= 3 && b.is_ascii_alphabetic();
+            prev = b;
+        }
+        Self {
+            upper: capitals && !lower,
+            capitals,
+            elongated,
+        }
+    }
 }
 
 /// What a common word is to VADER.
@@ -700,28 +817,60 @@ fn is_space(c: char) -> bool {
 
 /// Whitespace-separated tokens with their byte offsets. ASCII text, most chat, is
 /// split byte by byte rather than char by char.
-fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let ascii = text.is_ascii();
-    let base = text.as_ptr() as usize;
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        let (start, len) = if ascii {
-            let bytes = rest.as_bytes();
-            let start = bytes.iter().position(|&b| !is_ascii_space(b))?;
-            let len = bytes[start..]
+fn tokens(text: &str) -> Tokens<'_> {
+    Tokens {
+        text,
+        at: 0,
+        ascii: text.is_ascii(),
+    }
+}
+
+/// The iterator of [`tokens`]. Peeking finds the next token again rather than
+/// keeping it: only the rare "lets go" and "no way" candidates look ahead.
+struct Tokens<'t> {
+    text: &'t str,
+    at: usize,
+    /// Whether the whole text is ASCII.
+    ascii: bool,
+}
+
+impl<'t> Tokens<'t> {
+    /// The token after the current one, without moving on.
+    fn peek(&self) -> Option<&'t str> {
+        let (start, end) = self.bounds_from(self.at)?;
+        Some(&self.text[start..end])
+    }
+
+    /// Where the first token at or after `at` starts and ends.
+    fn bounds_from(&self, at: usize) -> Option<(usize, usize)> {
+        if self.ascii {
+            let bytes = self.text.as_bytes();
+            let start = at + bytes[at..].iter().position(|&b| !is_ascii_space(b))?;
+            let end = bytes[start..]
                 .iter()
                 .position(|&b| is_ascii_space(b))
-                .unwrap_or(bytes.len() - start);
-            (start, len)
+                .map_or(bytes.len(), |len| start + len);
+            Some((start, end))
         } else {
-            let start = rest.find(|c| !is_space(c))?;
-            let len = rest[start..].find(is_space).unwrap_or(rest.len() - start);
-            (start, len)
-        };
-        let token = &rest[start..start + len];
-        rest = &rest[start + len..];
-        Some((token.as_ptr() as usize - base, token))
-    })
+            let rest = &self.text[at..];
+            let start = at + rest.find(|c| !is_space(c))?;
+            let rest = &self.text[start..];
+            let end = rest
+                .find(is_space)
+                .map_or(self.text.len(), |len| start + len);
+            Some((start, end))
+        }
+    }
+}
+
+impl<'t> Iterator for Tokens<'t> {
+    type Item = (usize, &'t str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (start, end) = self.bounds_from(self.at)?;
+        self.at = end;
+        Some((start, &self.text[start..end]))
+    }
 }
 
 /// The token without leading and trailing ASCII punctuation ("KEKW," → "KEKW"), with
@@ -951,6 +1100,45 @@ mod tests {
         let unicode: Vec<_> = tokens("é b\u{2003}c\u{85}").collect();
         assert_eq!(unicode, [(0, "é"), (3, "b"), (7, "c")]);
         assert_eq!(tokens(" \t ").count(), 0);
+    }
+
+    #[test]
+    fn table_keys_are_equal_exactly_when_the_spellings_are() {
+        let words: Vec<Vec<u8>> = (0..=MAX_WORD_LEN)
+            .flat_map(|n| {
+                // Spellings of each length that differ in one byte, at each place.
+                let base: Vec<u8> = (0..n).map(|i| b'a' + i as u8).collect();
+                let mut variants = vec![base.clone(), vec![0; n]];
+                for i in 0..n {
+                    let mut v = base.clone();
+                    v[i] = b'Z';
+                    variants.push(v);
+                }
+                variants
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                assert_eq!(ShortKey::new(a) == ShortKey::new(b), a == b, "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(ShortKey::new(&[b'a'; MAX_WORD_LEN + 1]), None);
+    }
+
+    #[test]
+    fn one_pass_shape_is_the_char_tests() {
+        for word in [
+            "", "a", "A", "aA", "LOOOL", "looool", "!!!", "...", "GG!", "g00d", "aaa", "AAa",
+            "heyyy?", "111", "xXx", "KEKW", "Pog", "let's",
+        ] {
+            let fast = Shape::of(word, true);
+            let chars = Shape::of(word, false);
+            assert_eq!(
+                (fast.upper, fast.capitals, fast.elongated),
+                (chars.upper, chars.capitals, chars.elongated),
+                "{word}"
+            );
+        }
     }
 
     #[test]
