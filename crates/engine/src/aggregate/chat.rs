@@ -7,6 +7,7 @@ use std::collections::HashMap as StdHashMap;
 /// crafted names from colliding on purpose.
 type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
 
+use compact_str::CompactString;
 use telemetra_types::{ChatView, CountEntry, WindowMetrics};
 
 use crate::{Sentiment, SentimentClass};
@@ -20,8 +21,11 @@ pub struct ChatPane {
     messages: u64,
     sentiment: SentimentSum,
     emote_count: u64,
-    chatters: HashMap<String, u64>,
-    emotes: HashMap<String, u64>,
+    /// Keyed by names held in the table itself when they fit (a Twitch login
+    /// always does): a chatter new to the pane, most of them in a large audience,
+    /// costs no allocation, and finding one reads no other memory.
+    chatters: HashMap<CompactString, u64>,
+    emotes: HashMap<CompactString, u64>,
 }
 
 impl ChatPane {
@@ -96,13 +100,12 @@ impl SentimentSum {
     }
 }
 
-/// Counts one occurrence, allocating the key only the first time it is seen (the
-/// common case is a name already in the pane).
-fn bump(counts: &mut HashMap<String, u64>, name: &str) {
+/// Counts one occurrence, making the key only the first time it is seen.
+fn bump(counts: &mut HashMap<CompactString, u64>, name: &str) {
     match counts.get_mut(name) {
         Some(n) => *n += 1,
         None => {
-            counts.insert(name.to_owned(), 1);
+            counts.insert(CompactString::new(name), 1);
         }
     }
 }
@@ -140,10 +143,10 @@ impl<'a> ChatAccumulator<'a> {
         self.sentiment.merge(&pane.sentiment);
         self.emote_count += pane.emote_count;
         for (name, n) in &pane.chatters {
-            *self.chatters.entry(name).or_default() += n;
+            *self.chatters.entry(name.as_str()).or_default() += n;
         }
         for (name, n) in &pane.emotes {
-            *self.emotes.entry(name).or_default() += n;
+            *self.emotes.entry(name.as_str()).or_default() += n;
         }
     }
 
