@@ -341,10 +341,10 @@ impl SentimentModel {
                 } else {
                     Role::Unscored
                 };
-                (w.as_bytes(), Word::Common(role))
+                (w, Word::Common(role))
             });
         // Slang last: it wins over a common word of the same spelling.
-        let slang = SLANG.iter().map(|s| (s.token.as_bytes(), Word::Slang(*s)));
+        let slang = SLANG.iter().map(|s| (s.token, Word::Slang(*s)));
         let mut known: HashMap<ShortKey, Known, FixedState> = HashMap::default();
         // Longer words are left out: no token that long is looked up.
         for (name, word) in common.chain(slang) {
@@ -353,8 +353,7 @@ impl SentimentModel {
             }
         }
         for e in EMOTES {
-            let known =
-                Known::entry(&mut known, e.token.as_bytes()).expect("emote names fit in a key");
+            let known = Known::entry(&mut known, e.token).expect("emote names fit in a key");
             known.emote = Some(*e);
         }
         Self {
@@ -644,15 +643,18 @@ impl Known {
     /// too long to be a key.
     fn entry<'t>(
         table: &'t mut HashMap<ShortKey, Known, FixedState>,
-        name: &[u8],
+        name: &str,
     ) -> Option<&'t mut Known> {
         // Every key is its own spelling, so which phrase words it is holds for every
         // token found by it.
-        let phrase = std::str::from_utf8(name).map_or_else(|_| Phrase::default(), Phrase::of);
-        Some(table.entry(ShortKey::new(name)?).or_insert_with(|| Known {
-            phrase,
-            ..Known::default()
-        }))
+        Some(
+            table
+                .entry(ShortKey::new(name.as_bytes())?)
+                .or_insert_with(|| Known {
+                    phrase: Phrase::of(name),
+                    ..Known::default()
+                }),
+        )
     }
 }
 
