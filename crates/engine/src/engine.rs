@@ -388,7 +388,11 @@ impl Engine {
 
     /// Takes what has been produced so far.
     pub fn drain(&mut self) -> Vec<Output> {
-        std::mem::take(&mut self.out)
+        // The next batch starts with room for as many outputs as this one had: an
+        // output is hundreds of bytes, and growing from empty again copies them all
+        // several times over.
+        let room = self.out.len();
+        std::mem::replace(&mut self.out, Vec::with_capacity(room))
     }
 
     /// The current watermark (ms), once any event has been seen.

@@ -1,5 +1,6 @@
 //! Chat aggregates: counts, exact unique chatters, emotes, top lists.
 
+use std::cmp::Ordering;
 use std::collections::HashMap as StdHashMap;
 
 /// Pane maps are keyed by chat input (usernames, emote names): foldhash is several
@@ -167,7 +168,8 @@ impl<'a> ChatAccumulator<'a> {
 /// One pass keeping the best `TOP_N` in order: most names fail the comparison with the
 /// current last, so a window of hundreds of chatters costs about one comparison each.
 fn top(counts: HashMap<&str, u64>) -> Vec<CountEntry> {
-    let by_rank = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    let by_rank =
+        |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| name_order(a.0, b.0));
     let mut best: Vec<(&str, u64)> = Vec::with_capacity(TOP_N + 1);
     for entry in counts {
         if best.len() == TOP_N && by_rank(&entry, &best[TOP_N - 1]).is_ge() {
@@ -185,9 +187,44 @@ fn top(counts: HashMap<&str, u64>) -> Vec<CountEntry> {
         .collect()
 }
 
+/// The order of `str`, deciding most pairs by their first eight bytes held in a
+/// register. Most counts in a window tie (a chatter says one thing), so nearly every
+/// name a top list sees is compared by name, and names mostly differ early: a
+/// `memcmp` call for each was a fifth of the top lists' cost.
+fn name_order(a: &str, b: &str) -> Ordering {
+    /// The first eight bytes, big-endian, zero-padded: ordered as the bytes are,
+    /// except that a padded name can tie with a longer one, which `str` then decides.
+    fn prefix(s: &[u8]) -> u64 {
+        match s.first_chunk::<8>() {
+            Some(head) => u64::from_be_bytes(*head),
+            None => s
+                .iter()
+                .enumerate()
+                .fold(0, |acc, (i, &b)| acc | u64::from(b) << (56 - 8 * i)),
+        }
+    }
+    prefix(a.as_bytes())
+        .cmp(&prefix(b.as_bytes()))
+        .then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_order_is_the_order_of_str() {
+        // Comma-separated, the empty name first.
+        let names =
+            ",a,ab,ab\0,ab\0\0,abc,abcdefg,abcdefgh,abcdefgh\0,abcdefghi,abcdefgz,abcdefgha,\
+            abcdefgi,b,happy_gamer1,happy_gamer12,happy_gh,Kappa,KEKW,LUL,ünï,ü,\u{7f},zz";
+        let names: Vec<&str> = names.split(',').collect();
+        for a in &names {
+            for b in &names {
+                assert_eq!(name_order(a, b), a.cmp(b), "{a:?} against {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn top_keeps_the_largest_with_name_ties() {
