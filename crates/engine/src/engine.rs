@@ -9,7 +9,7 @@ use telemetra_types::{
     ViewerCount, WindowMetrics,
 };
 
-use crate::aggregate::{merge_window, Input, Pane};
+use crate::aggregate::{merge_window, window_with_chat, Input, Pane, SlidingChat};
 use crate::moments::{is_complete, raid_moment, MomentDetector};
 use crate::{
     stream, ConfigError, EngineConfig, LatePolicy, SentimentModel, WatermarkTracker, WindowSpec,
@@ -81,14 +81,76 @@ struct ChannelState {
     stream: StreamState,
     stream_set_at: stream::SetAt,
     stream_dirty: bool,
+    /// The chat the next final window shares with the last one. Not saved: after a
+    /// restore it is rebuilt from the panes, as after anything that breaks the run.
+    #[serde(skip)]
+    sliding: Option<Sliding>,
 }
 
-/// A channel's pane, made when it is new with the room its latest pane used.
-fn pane_mut(panes: &mut BTreeMap<i64, Pane>, pane: i64) -> &mut Pane {
-    let room = panes.last_key_value().map(|(_, p)| p.room());
-    panes
-        .entry(pane)
-        .or_insert_with(|| Pane::with_room(room.unwrap_or_default()))
+impl ChannelState {
+    /// The pane `pane`, made when it is new with the room its latest pane used. A pane
+    /// that changes (a correction) is no longer what `sliding` counted, so that is
+    /// dropped.
+    fn pane_mut(&mut self, pane: i64) -> &mut Pane {
+        if self.sliding.as_ref().is_some_and(|s| s.holds(pane)) {
+            self.sliding = None;
+        }
+        let room = self.panes.last_key_value().map(|(_, p)| p.room());
+        self.panes
+            .entry(pane)
+            .or_insert_with(|| Pane::with_room(room.unwrap_or_default()))
+    }
+}
+
+/// The chat of the complete panes `from..to`, carried from one final window to the
+/// next (see [`SlidingChat`]): windows are finalized in order, and window `q + 1`
+/// shares all its panes but the last with window `q`.
+struct Sliding {
+    from: i64,
+    to: i64,
+    chat: SlidingChat,
+}
+
+impl Sliding {
+    /// What is carried for a window starting at pane `q`: the run if it starts there,
+    /// else an empty run (keeping the tables' room).
+    fn for_window(carried: Option<Sliding>, q: i64) -> Sliding {
+        match carried {
+            Some(run) if run.from == q => run,
+            Some(mut run) => {
+                run.chat.clear();
+                run.from = q;
+                run.to = q;
+                run
+            }
+            None => Sliding {
+                from: q,
+                to: q,
+                chat: SlidingChat::default(),
+            },
+        }
+    }
+
+    fn holds(&self, pane: i64) -> bool {
+        (self.from..self.to).contains(&pane)
+    }
+
+    /// Adds the panes up to `to` (exclusive).
+    fn extend_to(&mut self, panes: &BTreeMap<i64, Pane>, to: i64) {
+        debug_assert!(self.to <= to, "a run only grows forward");
+        for (_, pane) in panes.range(self.to..to) {
+            self.chat.add(pane.chat());
+        }
+        self.to = to;
+    }
+
+    /// Takes back the first pane, which the next window leaves behind.
+    fn leave_first(&mut self, panes: &BTreeMap<i64, Pane>) {
+        if let Some(pane) = panes.get(&self.from) {
+            self.chat.remove(pane.chat());
+        }
+        self.from += 1;
+    }
 }
 
 /// Format version of [`Engine::snapshot`]; bump it when the saved state changes shape.
@@ -218,6 +280,7 @@ impl Engine {
                     stream,
                     stream_set_at: stream::SetAt::default(),
                     stream_dirty: true,
+                    sliding: None,
                 };
                 match self.channels.entry(id) {
                     indexmap::map::Entry::Occupied(known) => known.into_mut(),
@@ -281,7 +344,7 @@ impl Engine {
         if late {
             // Panes within the horizon are kept after their windows close (see
             // `finalize_through`), so the corrected windows are recomputed exactly.
-            let p = pane_mut(&mut ch.panes, pane);
+            let p = ch.pane_mut(pane);
             p.add(event, sentiment);
             p.remember(id_key);
             let next_final = ch.next_final.unwrap_or(i64::MIN);
@@ -301,7 +364,7 @@ impl Engine {
             self.stats.corrected += 1;
             return Verdict::Corrected;
         }
-        let p = pane_mut(&mut ch.panes, pane);
+        let p = ch.pane_mut(pane);
         p.add(event, sentiment);
         p.remember(id_key);
         ch.first_event_ms = ch.first_event_ms.min(t);
@@ -482,8 +545,13 @@ impl Engine {
                     continue;
                 }
                 let end = self.spec.window_end(q);
+                let mut sliding = Sliding::for_window(ch.sliding.take(), q);
+                sliding.extend_to(&ch.panes, q + k);
                 let panes = ch.panes.range(q..q + k).map(|(_, p)| p);
-                let w = merge_window(id, self.spec.pane_start(q), end, panes, true);
+                let start = self.spec.pane_start(q);
+                let w = window_with_chat(id, start, end, panes, &sliding.chat, true);
+                sliding.leave_first(&ch.panes);
+                ch.sliding = Some(sliding);
                 if is_complete(&w, ch.first_event_ms) {
                     for m in ch
                         .detector

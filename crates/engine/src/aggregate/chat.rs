@@ -89,6 +89,15 @@ impl SentimentSum {
         self.negative += other.negative;
     }
 
+    /// Takes back what [`SentimentSum::merge`] added: exact, as the sums are integers.
+    fn unmerge(&mut self, other: &SentimentSum) {
+        self.scaled_sum -= other.scaled_sum;
+        self.scored -= other.scored;
+        self.positive -= other.positive;
+        self.neutral -= other.neutral;
+        self.negative -= other.negative;
+    }
+
     /// Writes the sentiment fields: the mean score, and the messages per class.
     pub fn finish(&self, m: &mut WindowMetrics) {
         m.sentiment_score = (self.scored > 0).then(|| {
@@ -111,15 +120,40 @@ fn bump(counts: &mut HashMap<CompactString, u64>, name: &str) {
     }
 }
 
-/// Chat panes merged into a window, borrowing the panes' strings.
-#[derive(Debug, Default)]
-pub struct ChatAccumulator<'a> {
+/// Chat panes merged into a window, keyed by `K`: names borrowed from the panes for a
+/// window merged at once ([`ChatAccumulator`]), or held for one that slides
+/// ([`SlidingChat`]).
+#[derive(Debug)]
+pub struct ChatTotals<K> {
     messages: u64,
     sentiment: SentimentSum,
     emote_count: u64,
-    chatters: HashMap<&'a str, u64>,
-    emotes: HashMap<&'a str, u64>,
+    chatters: HashMap<K, u64>,
+    emotes: HashMap<K, u64>,
 }
+
+impl<K> Default for ChatTotals<K> {
+    fn default() -> Self {
+        Self {
+            messages: 0,
+            sentiment: SentimentSum::default(),
+            emote_count: 0,
+            chatters: HashMap::default(),
+            emotes: HashMap::default(),
+        }
+    }
+}
+
+/// Chat panes merged into a window at once, borrowing the panes' strings.
+pub type ChatAccumulator<'a> = ChatTotals<&'a str>;
+
+/// The chat of a run of consecutive panes, carried from one final window to the
+/// next: sliding by a pane adds the pane that enters and takes back the one that
+/// leaves, so each pane's chatters are counted in twice instead of once for every
+/// window it belongs to (six by default). Names are held, as the panes they came from
+/// are dropped before the run is; a Twitch login fits inline, so holding one costs no
+/// allocation.
+pub type SlidingChat = ChatTotals<CompactString>;
 
 impl<'a> ChatAccumulator<'a> {
     /// An empty accumulator sized for merging `panes`, so that its tables do not
@@ -150,16 +184,77 @@ impl<'a> ChatAccumulator<'a> {
             *self.emotes.entry(name.as_str()).or_default() += n;
         }
     }
+}
 
+impl SlidingChat {
+    /// Adds a pane that enters the run.
+    pub fn add(&mut self, pane: &ChatPane) {
+        self.messages += pane.messages;
+        self.sentiment.merge(&pane.sentiment);
+        self.emote_count += pane.emote_count;
+        for (name, &n) in &pane.chatters {
+            add_count(&mut self.chatters, name, n);
+        }
+        for (name, &n) in &pane.emotes {
+            add_count(&mut self.emotes, name, n);
+        }
+    }
+
+    /// Empties the totals, keeping the tables' room.
+    pub fn clear(&mut self) {
+        self.messages = 0;
+        self.sentiment = SentimentSum::default();
+        self.emote_count = 0;
+        self.chatters.clear();
+        self.emotes.clear();
+    }
+
+    /// Takes back a pane added before, unchanged since: a name whose count falls to
+    /// zero is forgotten, so the tables hold exactly the names of the panes in the run.
+    pub fn remove(&mut self, pane: &ChatPane) {
+        self.messages -= pane.messages;
+        self.sentiment.unmerge(&pane.sentiment);
+        self.emote_count -= pane.emote_count;
+        for (name, &n) in &pane.chatters {
+            take_count(&mut self.chatters, name, n);
+        }
+        for (name, &n) in &pane.emotes {
+            take_count(&mut self.emotes, name, n);
+        }
+    }
+}
+
+impl<K: std::borrow::Borrow<str>> ChatTotals<K> {
     /// Writes the chat fields of a window of length `window_ms`.
-    pub fn finish(self, m: &mut WindowMetrics, window_ms: i64) {
+    pub fn finish(&self, m: &mut WindowMetrics, window_ms: i64) {
         m.message_count = self.messages;
         m.messages_per_min = self.messages as f64 * 60_000.0 / window_ms as f64;
         m.unique_chatters = self.chatters.len() as u64;
         m.emote_count = self.emote_count;
-        m.top_emotes = top(self.emotes);
-        m.top_chatters = top(self.chatters);
+        m.top_emotes = top(self.emotes.iter().map(|(name, &n)| (name.borrow(), n)));
+        m.top_chatters = top(self.chatters.iter().map(|(name, &n)| (name.borrow(), n)));
         self.sentiment.finish(m);
+    }
+}
+
+/// Adds `n` to a held name's count, holding the name if it is new.
+fn add_count(counts: &mut HashMap<CompactString, u64>, name: &CompactString, n: u64) {
+    match counts.get_mut(name.as_str()) {
+        Some(count) => *count += n,
+        None => {
+            counts.insert(name.clone(), n);
+        }
+    }
+}
+
+/// Takes `n` back from a held name's count, forgetting the name at zero.
+fn take_count(counts: &mut HashMap<CompactString, u64>, name: &CompactString, n: u64) {
+    match counts.get_mut(name.as_str()) {
+        Some(count) if *count > n => *count -= n,
+        Some(_) => {
+            counts.remove(name.as_str());
+        }
+        None => debug_assert!(false, "{name} was not added"),
     }
 }
 
@@ -167,7 +262,7 @@ impl<'a> ChatAccumulator<'a> {
 ///
 /// One pass keeping the best `TOP_N` in order: most names fail the comparison with the
 /// current last, so a window of hundreds of chatters costs about one comparison each.
-fn top(counts: HashMap<&str, u64>) -> Vec<CountEntry> {
+fn top<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<CountEntry> {
     let by_rank =
         |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| name_order(a.0, b.0));
     let mut best: Vec<(&str, u64)> = Vec::with_capacity(TOP_N + 1);
@@ -211,6 +306,77 @@ fn name_order(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use telemetra_types::{ChannelId, Timestamp};
+
+    /// A pane of `messages` messages from a small audience (names repeat across panes
+    /// and within one), with emotes and scores varying by message.
+    fn pane(seed: u64, messages: u64) -> ChatPane {
+        let mut pane = ChatPane::default();
+        for i in 0..messages {
+            let x = (seed * 31 + i * 17) % 23;
+            let message = telemetra_types::ChatMessage {
+                message_id: format!("{seed}-{i}"),
+                channel: ChannelId::parse("c").unwrap(),
+                username: format!("user_{}", x % 7),
+                message: String::new(),
+                timestamp: Timestamp(0),
+                emotes: Some(
+                    (0..x % 3)
+                        .map(|e| format!("emote{}", (x + e) % 5))
+                        .collect(),
+                ),
+                badges: None,
+                sentiment_hint: None,
+                bits: None,
+            };
+            let compound = (x as f64 - 11.0) / 12.0;
+            let sentiment = Sentiment {
+                compound,
+                class: SentimentClass::from_compound(compound),
+            };
+            pane.add(&ChatView::of(&message), sentiment);
+        }
+        pane
+    }
+
+    fn window() -> WindowMetrics {
+        let c = ChannelId::parse("c").unwrap();
+        WindowMetrics::empty(c, Timestamp(0), Timestamp(40_000), true)
+    }
+
+    #[test]
+    fn a_sliding_run_gives_each_window_what_merging_its_panes_gives() {
+        // Some panes empty, as a quiet channel's are.
+        let panes: Vec<ChatPane> = (0..12).map(|i| pane(i, (i * 5) % 9)).collect();
+        let k = 4;
+        let mut run = SlidingChat::default();
+        let mut held = 0..0;
+        for q in 0..panes.len() - k {
+            for p in &panes[held.end..q + k] {
+                run.add(p);
+            }
+            held.end = q + k;
+            let mut fresh = ChatAccumulator::for_panes(panes[q..q + k].iter());
+            for p in &panes[q..q + k] {
+                fresh.merge(p);
+            }
+            let (mut slid, mut merged) = (window(), window());
+            run.finish(&mut slid, 40_000);
+            fresh.finish(&mut merged, 40_000);
+            assert_eq!(slid, merged, "window at pane {q}");
+            assert!(merged.unique_chatters > 0);
+            run.remove(&panes[held.start]);
+            held.start += 1;
+        }
+        // Taking every pane back leaves nothing, not names counted zero times.
+        for p in &panes[held] {
+            run.remove(p);
+        }
+        let mut empty = window();
+        run.finish(&mut empty, 40_000);
+        assert_eq!(empty, window());
+        assert!(run.chatters.is_empty() && run.emotes.is_empty());
+    }
 
     #[test]
     fn name_order_is_the_order_of_str() {

@@ -25,7 +25,7 @@ const NEUTRAL: Sentiment = Sentiment {
     class: SentimentClass::Neutral,
 };
 
-pub use chat::{ChatAccumulator, ChatPane};
+pub use chat::{ChatAccumulator, ChatPane, ChatTotals, SlidingChat};
 pub use money::MoneyPane;
 pub use viewer::ViewerPane;
 
@@ -179,11 +179,26 @@ pub fn merge_window<'a>(
 ) -> WindowMetrics {
     let panes: SmallVec<[&Pane; 8]> = panes.collect();
     let mut chat = ChatAccumulator::for_panes(panes.iter().map(|p| &p.chat));
+    for pane in &panes {
+        chat.merge(&pane.chat);
+    }
+    window_with_chat(channel, start, end, panes, &chat, is_final)
+}
+
+/// The metrics of the window `[start, end)` whose chat, merged already, is `chat`:
+/// the other aggregates are a few numbers a pane, merged here.
+pub fn window_with_chat<'a, K: std::borrow::Borrow<str>>(
+    channel: &ChannelId,
+    start: i64,
+    end: i64,
+    panes: impl IntoIterator<Item = &'a Pane>,
+    chat: &ChatTotals<K>,
+    is_final: bool,
+) -> WindowMetrics {
     let mut viewers = ViewerPane::default();
     let mut money = MoneyPane::default();
     let mut moderation = ModerationCounts::default();
     for pane in panes {
-        chat.merge(&pane.chat);
         viewers.merge(&pane.viewers);
         money.merge(&pane.money);
         moderation.merge(&pane.moderation);
@@ -194,4 +209,11 @@ pub fn merge_window<'a>(
     money.finish(&mut m);
     m.moderation = moderation;
     m
+}
+
+impl Pane {
+    /// The pane's chat, for a [`SlidingChat`].
+    pub fn chat(&self) -> &ChatPane {
+        &self.chat
+    }
 }
