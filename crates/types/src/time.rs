@@ -200,6 +200,33 @@ mod tests {
     }
 
     #[test]
+    fn fast_path_checks_every_byte() {
+        // Every byte of both shapes set to every value: whatever the fast path reads
+        // is what chrono reads, and it reads every string of its shape that chrono
+        // does (a digit for a digit can make an impossible date, which both refuse).
+        for base in ["2024-02-28T19:59:58.999Z", "2024-02-28T19:59:58Z"] {
+            let digit_at = |i: usize| base.as_bytes()[i].is_ascii_digit();
+            for i in 0..base.len() {
+                for v in 0..=255u8 {
+                    let mut bytes = base.as_bytes().to_vec();
+                    bytes[i] = v;
+                    let fast = parse_utc_millis(&bytes);
+                    let chrono = std::str::from_utf8(&bytes)
+                        .ok()
+                        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                        .map(|t| t.timestamp_millis());
+                    let text = String::from_utf8_lossy(&bytes);
+                    if fast.is_some() || (digit_at(i) && v.is_ascii_digit()) {
+                        assert_eq!(fast, chrono, "{text}");
+                    } else {
+                        assert_eq!(fast, None, "{text}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn bounds_are_the_four_digit_years() {
         let min = Timestamp::parse("0000-01-01T00:00:00.000Z").unwrap();
         let max = Timestamp::parse("9999-12-31T23:59:59.999Z").unwrap();
