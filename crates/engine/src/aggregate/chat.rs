@@ -48,7 +48,13 @@ impl ChatPane {
     pub fn add(&mut self, m: &ChatView<'_>, sentiment: Sentiment) {
         self.messages += 1;
         self.sentiment.add(sentiment);
-        bump(&mut self.chatters, &m.username);
+        // Most chatters are new to a pane, so the name is made first and the table
+        // searched once (a login fits inline: making one allocates nothing), where
+        // `bump` would search, then search again to insert.
+        *self
+            .chatters
+            .entry(CompactString::new(&*m.username))
+            .or_default() += 1;
         for emote in m.emotes() {
             self.emote_count += 1;
             bump(&mut self.emotes, emote);
