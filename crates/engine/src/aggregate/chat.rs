@@ -269,44 +269,66 @@ fn take_count(counts: &mut HashMap<CompactString, u64>, name: &CompactString, n:
 /// One pass keeping the best `TOP_N` in order: most names fail the comparison with the
 /// current last, so a window of hundreds of chatters costs about one comparison each.
 fn top<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<CountEntry> {
-    let by_rank =
-        |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| name_order(a.0, b.0));
-    let mut best: Vec<(&str, u64)> = Vec::with_capacity(TOP_N + 1);
-    for entry in counts {
-        if best.len() == TOP_N && by_rank(&entry, &best[TOP_N - 1]).is_ge() {
+    let mut best: Vec<Ranked> = Vec::with_capacity(TOP_N + 1);
+    for (name, count) in counts {
+        let entry = Ranked::new(name, count);
+        if best.len() == TOP_N && entry.order(&best[TOP_N - 1]).is_ge() {
             continue;
         }
-        let at = best.partition_point(|e| by_rank(e, &entry).is_lt());
+        let at = best.partition_point(|e| e.order(&entry).is_lt());
         best.insert(at, entry);
         best.truncate(TOP_N);
     }
     best.into_iter()
-        .map(|(name, count)| CountEntry {
-            name: name.to_owned(),
-            count,
+        .map(|r| CountEntry {
+            name: r.name.to_owned(),
+            count: r.count,
         })
         .collect()
 }
 
-/// The order of `str`, deciding most pairs by their first eight bytes held in a
-/// register. Most counts in a window tie (a chatter says one thing), so nearly every
-/// name a top list sees is compared by name, and names mostly differ early: a
-/// `memcmp` call for each was a fifth of the top lists' cost.
-fn name_order(a: &str, b: &str) -> Ordering {
-    /// The first eight bytes, big-endian, zero-padded: ordered as the bytes are,
-    /// except that a padded name can tie with a longer one, which `str` then decides.
-    fn prefix(s: &[u8]) -> u64 {
-        match s.first_chunk::<8>() {
-            Some(head) => u64::from_be_bytes(*head),
-            None => s
-                .iter()
-                .enumerate()
-                .fold(0, |acc, (i, &b)| acc | u64::from(b) << (56 - 8 * i)),
+/// A name and its count, in top-list order.
+struct Ranked<'a> {
+    /// The count above the complement of the name's first eight bytes (big-endian,
+    /// zero-padded): a larger key is a larger count, or an equal count and an earlier
+    /// name. Most counts in a window tie (a chatter says one thing), so nearly every
+    /// comparison is by name, and names mostly differ early: one integer comparison
+    /// decides it, where comparing the strings (a `memcmp` call each) was most of the
+    /// top lists' cost.
+    key: u128,
+    name: &'a str,
+    count: u64,
+}
+
+impl<'a> Ranked<'a> {
+    fn new(name: &'a str, count: u64) -> Self {
+        Self {
+            key: u128::from(count) << 64 | u128::from(!name_prefix(name)),
+            name,
+            count,
         }
     }
-    prefix(a.as_bytes())
-        .cmp(&prefix(b.as_bytes()))
-        .then_with(|| a.cmp(b))
+
+    /// `Less` when `self` ranks first.
+    fn order(&self, other: &Self) -> Ordering {
+        // A padded prefix can tie with a longer name's: then the names decide.
+        other
+            .key
+            .cmp(&self.key)
+            .then_with(|| self.name.cmp(other.name))
+    }
+}
+
+/// The first eight bytes of `name`, big-endian, zero-padded: ordered as the names are,
+/// except that names equal in their first eight bytes (or padded) tie.
+fn name_prefix(name: &str) -> u64 {
+    match name.as_bytes().first_chunk::<8>() {
+        Some(head) => u64::from_be_bytes(*head),
+        None => name
+            .bytes()
+            .enumerate()
+            .fold(0, |acc, (i, b)| acc | u64::from(b) << (56 - 8 * i)),
+    }
 }
 
 #[cfg(test)]
@@ -385,7 +407,7 @@ mod tests {
     }
 
     #[test]
-    fn name_order_is_the_order_of_str() {
+    fn the_rank_order_is_count_then_name() {
         // Comma-separated, the empty name first.
         let names =
             ",a,ab,ab\0,ab\0\0,abc,abcdefg,abcdefgh,abcdefgh\0,abcdefghi,abcdefgz,abcdefgha,\
@@ -393,8 +415,41 @@ mod tests {
         let names: Vec<&str> = names.split(',').collect();
         for a in &names {
             for b in &names {
-                assert_eq!(name_order(a, b), a.cmp(b), "{a:?} against {b:?}");
+                for (m, n) in [(1, 1), (1, 2), (2, 1), (u64::MAX, 3)] {
+                    let expected = n.cmp(&m).then_with(|| a.cmp(b));
+                    let ranked = Ranked::new(a, m).order(&Ranked::new(b, n));
+                    assert_eq!(ranked, expected, "{a:?} ({m}) against {b:?} ({n})");
+                }
+                // The prefix alone never contradicts the names.
+                if name_prefix(a) < name_prefix(b) {
+                    assert!(a < b, "{a:?} against {b:?}");
+                }
             }
+        }
+    }
+
+    #[test]
+    fn top_is_the_head_of_the_whole_list_sorted() {
+        // Enough names to fill the candidates many times over, in an order where
+        // better names keep arriving late; counts with many ties.
+        for n in [0, 1, 9, 10, 11, 20, 21, 57, 400] {
+            let names: Vec<String> = (0..n).map(|i| format!("u{}", (i * 7919) % 1009)).collect();
+            let counts: Vec<(&str, u64)> = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| (name.as_str(), (i as u64 * 31 % 17) / 4))
+                .collect();
+            let mut sorted = counts.clone();
+            sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let expected: Vec<CountEntry> = sorted
+                .iter()
+                .take(TOP_N)
+                .map(|&(name, count)| CountEntry {
+                    name: name.to_owned(),
+                    count,
+                })
+                .collect();
+            assert_eq!(top(counts.iter().copied()), expected, "{n} names");
         }
     }
 
