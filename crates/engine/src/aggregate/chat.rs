@@ -1,6 +1,7 @@
 //! Chat aggregates: counts, exact unique chatters, emotes, top lists.
 
 use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap as StdHashMap;
 
 /// Pane maps are keyed by chat input (usernames, emote names): foldhash is several
@@ -244,23 +245,22 @@ impl<K: std::borrow::Borrow<str>> ChatTotals<K> {
 }
 
 /// Adds `n` to a held name's count, holding the name if it is new.
+///
+/// Both this and [`take_count`] search the table once, by a copy of the name: a login
+/// fits inline, so the copy allocates nothing, where a search by `&str` and then an
+/// insert (or a removal) would hash and search twice for most names.
 fn add_count(counts: &mut HashMap<CompactString, u64>, name: &CompactString, n: u64) {
-    match counts.get_mut(name.as_str()) {
-        Some(count) => *count += n,
-        None => {
-            counts.insert(name.clone(), n);
-        }
-    }
+    *counts.entry(name.clone()).or_default() += n;
 }
 
 /// Takes `n` back from a held name's count, forgetting the name at zero.
 fn take_count(counts: &mut HashMap<CompactString, u64>, name: &CompactString, n: u64) {
-    match counts.get_mut(name.as_str()) {
-        Some(count) if *count > n => *count -= n,
-        Some(_) => {
-            counts.remove(name.as_str());
+    match counts.entry(name.clone()) {
+        Entry::Occupied(mut count) if *count.get() > n => *count.get_mut() -= n,
+        Entry::Occupied(count) => {
+            count.remove();
         }
-        None => debug_assert!(false, "{name} was not added"),
+        Entry::Vacant(_) => debug_assert!(false, "{name} was not added"),
     }
 }
 
