@@ -144,6 +144,11 @@ impl Pane {
         }
     }
 
+    /// The pane's chat, for a [`SlidingChat`].
+    pub fn chat(&self) -> &ChatPane {
+        &self.chat
+    }
+
     /// Whether an event with this id key was counted here.
     pub fn has_seen(&self, key: u64) -> bool {
         self.seen.contains(&key)
@@ -209,11 +214,4 @@ pub fn window_with_chat<'a, K: std::borrow::Borrow<str>>(
     money.finish(&mut m);
     m.moderation = moderation;
     m
-}
-
-impl Pane {
-    /// The pane's chat, for a [`SlidingChat`].
-    pub fn chat(&self) -> &ChatPane {
-        &self.chat
-    }
 }
