@@ -37,6 +37,8 @@ pub(crate) const MAX_LEN: usize = 2048;
 const STACK_LEN: usize = 256;
 /// A token is at least one byte followed by a separator.
 const STACK_TOKENS: usize = STACK_LEN / 2 + 1;
+/// Token slots for a text shorter than twice this many bytes (most chat messages).
+const SHORT_TOKENS: usize = 32;
 /// Longest key joined for an idiom or multi-word booster lookup; longer joins
 /// cannot match (the longest key, "kiss of death", has 13 bytes).
 const MAX_JOINED: usize = 32;
@@ -305,13 +307,12 @@ impl FastVader {
         if !bytes.is_ascii() {
             return None;
         }
-        if bytes.len() <= STACK_LEN {
-            let mut toks = [Tok {
-                entry: &UNKNOWN,
-                upper: false,
-            }; STACK_TOKENS];
-            let mut sentiments = [Valence::INT_ZERO; STACK_TOKENS];
-            Some(self.score(bytes, &mut toks, &mut sentiments))
+        // Slots for as many tokens as the text can hold, on the stack: filling slots
+        // for a long text costs more than scoring a short one.
+        if bytes.len() < 2 * SHORT_TOKENS {
+            Some(self.score_on_stack::<SHORT_TOKENS>(bytes))
+        } else if bytes.len() <= STACK_LEN {
+            Some(self.score_on_stack::<STACK_TOKENS>(bytes))
         } else if bytes.len() <= MAX_LEN {
             let n = bytes.len() / 2 + 1;
             let mut toks = vec![
@@ -326,6 +327,17 @@ impl FastVader {
         } else {
             None
         }
+    }
+
+    /// [`Self::score`] with slots for `N` tokens on the stack; `text` holds at most
+    /// `N` tokens.
+    fn score_on_stack<const N: usize>(&self, text: &[u8]) -> f64 {
+        let mut toks = [Tok {
+            entry: &UNKNOWN,
+            upper: false,
+        }; N];
+        let mut sentiments = [Valence::INT_ZERO; N];
+        self.score(text, &mut toks, &mut sentiments)
     }
 
     /// The table entry of a token, by its lower-case form.
@@ -1042,6 +1054,18 @@ mod tests {
         let tokens = "a ".repeat(STACK_LEN / 2);
         assert_eq!(tokens.len(), STACK_LEN);
         assert_same(&tokens);
+        // As many tokens (one-letter words) as a text of each length can hold, across
+        // the short slots' limit.
+        for len in 2 * SHORT_TOKENS - 4..2 * SHORT_TOKENS + 4 {
+            let dense: String = (0..len)
+                .map(|i| if i % 2 == 0 { 'x' } else { ' ' })
+                .collect();
+            assert_same(&dense);
+            // A word after the last: a token more, or a longer last one.
+            for word in ["a", "no", "good"] {
+                assert_same(&format!("{dense}{word}"));
+            }
+        }
         assert_eq!(fast().compound(&"good ".repeat(MAX_LEN)), None);
         assert_eq!(fast().compound("gut \u{1F600}"), None);
         assert_eq!(fast().compound("caf\u{e9}"), None);
