@@ -37,6 +37,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::BuildHasher;
+use std::ops::Range;
 use std::sync::Mutex;
 
 use foldhash::fast::FixedState;
@@ -430,10 +431,10 @@ impl SentimentModel {
         let mut tokens = tokens(text);
         let mut after_lets = false;
         let mut probes_left = MAX_PROBED_ELONGATIONS;
-        while let Some((start, token)) = tokens.next() {
-            let (core_start, core) = strip_punctuation(token);
-            let core_start = start + core_start;
-            let core_end = core_start + core.len();
+        while let Some(t) = tokens.next() {
+            let (token, core) = (t.text, t.core());
+            let core_start = t.start + t.core.start;
+            let core_end = t.start + t.core.end;
             let exact = self.lookup(core);
             if let Some(e) = exact.and_then(|k| k.emote.as_ref()) {
                 edits.push(Edit::emote(core_start, core_end, e.word));
@@ -442,9 +443,8 @@ impl SentimentModel {
                 continue;
             }
             words += 1;
-            // Stripped punctuation has no case and is no letter, so the core's shape
-            // is the token's.
-            let shape = Shape::of(core, tokens.ascii);
+            // A known token's shape was read when the table was made.
+            let shape = exact.map_or_else(|| t.shape(), |k| k.shape);
             let upper = shape.upper;
             upper_words += usize::from(upper);
             if core.is_empty() {
@@ -479,7 +479,7 @@ impl SentimentModel {
             } else if phrase.no
                 && tokens
                     .peek()
-                    .is_some_and(|next| Phrase::of(strip_punctuation(next).1).way)
+                    .is_some_and(|next| Phrase::of(strip_punctuation(next)).way)
             {
                 // "no way" is amazement, not a negation of what follows.
                 edits.push(Edit::word(core_start, core_end, NEUTRAL_WORD, upper));
@@ -630,12 +630,13 @@ enum Word {
 }
 
 /// What a token spelled exactly this way is in the model's own tables: an emote's
-/// name, a word's lower-case form, or both; and which phrase words it is.
+/// name, a word's lower-case form, or both; which phrase words it is; its shape.
 #[derive(Clone, Copy, Debug, Default)]
 struct Known {
     emote: Option<StandIn>,
     word: Option<Word>,
     phrase: Phrase,
+    shape: Shape,
 }
 
 impl Known {
@@ -645,13 +646,14 @@ impl Known {
         table: &'t mut HashMap<ShortKey, Known, FixedState>,
         name: &str,
     ) -> Option<&'t mut Known> {
-        // Every key is its own spelling, so which phrase words it is holds for every
-        // token found by it.
+        // Every key is its own spelling, so which phrase words it is, and its shape,
+        // hold for every token found by it.
         Some(
             table
                 .entry(ShortKey::new(name.as_bytes())?)
                 .or_insert_with(|| Known {
                     phrase: Phrase::of(name),
+                    shape: Shape::of(name, name.is_ascii()),
                     ..Known::default()
                 }),
         )
@@ -715,6 +717,7 @@ impl Phrase {
 }
 
 /// What one pass over a token's letters finds.
+#[derive(Clone, Copy, Debug, Default)]
 struct Shape {
     /// Python's `str.isupper()`, VADER's ALL-CAPS test.
     upper: bool,
@@ -827,6 +830,30 @@ fn tokens(text: &str) -> Tokens<'_> {
     }
 }
 
+/// A token of a message and what the rewrite reads off it.
+struct Token<'t> {
+    /// Where it starts in the message.
+    start: usize,
+    text: &'t str,
+    /// The token without leading and trailing ASCII punctuation ("KEKW," → "KEKW"),
+    /// as a range of `text`: empty, at its end, when it is all punctuation.
+    core: Range<usize>,
+    /// Whether the message is ASCII.
+    ascii: bool,
+}
+
+impl<'t> Token<'t> {
+    fn core(&self) -> &'t str {
+        &self.text[self.core.clone()]
+    }
+
+    /// The core's shape. Stripped punctuation has no case and is no letter, so it is
+    /// also the token's.
+    fn shape(&self) -> Shape {
+        Shape::of(self.core(), self.ascii)
+    }
+}
+
 /// The iterator of [`tokens`]. Peeking finds the next token again rather than
 /// keeping it: only the rare "lets go" and "no way" candidates look ahead.
 struct Tokens<'t> {
@@ -863,25 +890,72 @@ impl<'t> Tokens<'t> {
             Some((start, end))
         }
     }
-}
 
-impl<'t> Iterator for Tokens<'t> {
-    type Item = (usize, &'t str);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (start, end) = self.bounds_from(self.at)?;
-        self.at = end;
-        Some((start, &self.text[start..end]))
+    /// The next token of ASCII text, its end found by a byte table: every word of
+    /// every message is read here.
+    fn next_ascii(&mut self) -> Option<Token<'t>> {
+        let bytes = self.text.as_bytes();
+        let mut at = self.at;
+        while bytes.get(at).is_some_and(|&b| is_space_byte(b)) {
+            at += 1;
+        }
+        let start = at;
+        while bytes.get(at).is_some_and(|&b| !is_space_byte(b)) {
+            at += 1;
+        }
+        self.at = at;
+        if at == start {
+            return None;
+        }
+        let text = &self.text[start..at];
+        Some(Token {
+            start,
+            text,
+            core: without_punctuation(text.as_bytes()),
+            ascii: true,
+        })
     }
 }
 
-/// The token without leading and trailing ASCII punctuation ("KEKW," → "KEKW"), with
-/// its offset in the token.
-fn strip_punctuation(token: &str) -> (usize, &str) {
+impl<'t> Iterator for Tokens<'t> {
+    type Item = Token<'t>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ascii {
+            return self.next_ascii();
+        }
+        let (start, end) = self.bounds_from(self.at)?;
+        self.at = end;
+        let text = &self.text[start..end];
+        Some(Token {
+            start,
+            text,
+            core: without_punctuation(text.as_bytes()),
+            ascii: false,
+        })
+    }
+}
+
+/// [`is_ascii_space`] by a table: one load instead of two range tests a byte.
+fn is_space_byte(b: u8) -> bool {
+    ASCII_SPACES[usize::from(b)]
+}
+
+static ASCII_SPACES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_ascii_space(b as u8);
+        b += 1;
+    }
+    table
+};
+
+/// The token without leading and trailing ASCII punctuation ("KEKW," → "KEKW").
+fn strip_punctuation(token: &str) -> &str {
     // By bytes: an ASCII byte in UTF-8 is always a whole character, so the cuts fall
     // on character boundaries.
-    let core = without_punctuation(token.as_bytes());
-    (core.start, &token[core])
+    &token[without_punctuation(token.as_bytes())]
 }
 
 /// Python's `str.isupper()`, VADER's ALL-CAPS test: some cased letter, none lower case.
@@ -992,7 +1066,7 @@ fn ends_phrase(token: &str, next: Option<&str>, is_emote: impl Fn(&str) -> bool)
     match next {
         None => true,
         Some(next) => {
-            let (_, core) = strip_punctuation(next);
+            let core = strip_punctuation(next);
             is_emote(core) || !core.chars().any(char::is_alphabetic)
         }
     }
@@ -1097,9 +1171,10 @@ mod tests {
         for b in 0..128u8 {
             assert_eq!(is_ascii_space(b), is_space(char::from(b)), "byte {b}");
         }
-        let ascii: Vec<_> = tokens(" a\tb\x1cc  d\x0b e!\r\n").collect();
+        let split = |text| -> Vec<_> { tokens(text).map(|t| (t.start, t.text)).collect() };
+        let ascii = split(" a\tb\x1cc  d\x0b e!\r\n");
         assert_eq!(ascii, [(1, "a"), (3, "b"), (5, "c"), (8, "d"), (11, "e!")]);
-        let unicode: Vec<_> = tokens("é b\u{2003}c\u{85}").collect();
+        let unicode = split("é b\u{2003}c\u{85}");
         assert_eq!(unicode, [(0, "é"), (3, "b"), (7, "c")]);
         assert_eq!(tokens(" \t ").count(), 0);
     }
@@ -1128,18 +1203,45 @@ mod tests {
     }
 
     #[test]
-    fn one_pass_shape_is_the_char_tests() {
-        for word in [
+    fn one_pass_token_read_is_the_char_tests() {
+        let words = [
             "", "a", "A", "aA", "LOOOL", "looool", "!!!", "...", "GG!", "g00d", "aaa", "AAa",
-            "heyyy?", "111", "xXx", "KEKW", "Pog", "let's",
-        ] {
-            let fast = Shape::of(word, true);
-            let chars = Shape::of(word, false);
+            "heyyy?", "111", "xXx", "KEKW", "Pog", "let's", "!!gooo!!", "(AAA)", "!a", "a!",
+            "..Kappa,", "x!!!y", "~~~", "a1b2", "NO.", "zz\x7f",
+        ];
+        // Every word alone, and with each ASCII byte that is not a space before and
+        // after it.
+        let texts = words.iter().flat_map(|w| {
+            (0u8..128)
+                .filter(|&b| !is_ascii_space(b))
+                .flat_map(move |b| [format!("{w}{}", b as char), format!("{}{w}", b as char)])
+                .chain([w.to_string()])
+        });
+        for text in texts {
+            let fast = tokens(&text).next();
+            // The same text with a non-ASCII token after it, so that it is read char by
+            // char.
+            let slow_text = format!("{text} \u{e9}");
+            let slow = tokens(&slow_text).next().expect("a token");
+            let Some(fast) = fast else {
+                assert_eq!(slow.text, "\u{e9}", "{text:?}");
+                continue;
+            };
             assert_eq!(
-                (fast.upper, fast.capitals, fast.elongated),
-                (chars.upper, chars.capitals, chars.elongated),
-                "{word}"
+                (fast.start, fast.text, fast.core.clone()),
+                (slow.start, slow.text, slow.core.clone()),
+                "{text:?}"
             );
+            let core = &text[without_punctuation(text.as_bytes())];
+            assert_eq!(fast.core(), core, "{text:?}");
+            let want = Shape::of(core, false);
+            for shape in [fast.shape(), slow.shape()] {
+                assert_eq!(
+                    (shape.upper, shape.capitals, shape.elongated),
+                    (want.upper, want.capitals, want.elongated),
+                    "{text:?}"
+                );
+            }
         }
     }
 

@@ -685,7 +685,7 @@ fn python_round4_by_formatting(x: f64) -> f64 {
 
 /// Python's `str.isspace()` for an ASCII byte: `\t`..`\r`, the separators
 /// `\x1c`..`\x1f`, and space. Shared by VADER's tokenizer and the chat rewrite.
-pub(crate) fn is_ascii_space(b: u8) -> bool {
+pub(crate) const fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
 }
 
