@@ -891,16 +891,15 @@ impl<'t> Tokens<'t> {
         }
     }
 
-    /// The next token of ASCII text, its end found by a byte table: every word of
-    /// every message is read here.
+    /// The next token of ASCII text: every word of every message is read here.
     fn next_ascii(&mut self) -> Option<Token<'t>> {
         let bytes = self.text.as_bytes();
         let mut at = self.at;
-        while bytes.get(at).is_some_and(|&b| is_space_byte(b)) {
+        while bytes.get(at).is_some_and(|&b| is_ascii_space(b)) {
             at += 1;
         }
         let start = at;
-        while bytes.get(at).is_some_and(|&b| !is_space_byte(b)) {
+        while bytes.get(at).is_some_and(|&b| !is_ascii_space(b)) {
             at += 1;
         }
         self.at = at;
@@ -935,21 +934,6 @@ impl<'t> Iterator for Tokens<'t> {
         })
     }
 }
-
-/// [`is_ascii_space`] by a table: one load instead of two range tests a byte.
-fn is_space_byte(b: u8) -> bool {
-    ASCII_SPACES[usize::from(b)]
-}
-
-static ASCII_SPACES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = is_ascii_space(b as u8);
-        b += 1;
-    }
-    table
-};
 
 /// The token without leading and trailing ASCII punctuation ("KEKW," → "KEKW").
 fn strip_punctuation(token: &str) -> &str {

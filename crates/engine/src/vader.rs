@@ -684,10 +684,35 @@ fn python_round4_by_formatting(x: f64) -> f64 {
 }
 
 /// Python's `str.isspace()` for an ASCII byte: `\t`..`\r`, the separators
-/// `\x1c`..`\x1f`, and space. Shared by VADER's tokenizer and the chat rewrite.
-pub(crate) const fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
+/// `\x1c`..`\x1f`, and space. Shared by VADER's tokenizer and the chat rewrite, which
+/// test every byte of a message: by a table, one load instead of two range tests.
+pub(crate) fn is_ascii_space(b: u8) -> bool {
+    BYTE_CLASSES[usize::from(b)] & SPACE != 0
 }
+
+/// `u8::is_ascii_punctuation` by the same table (four range tests otherwise).
+fn is_punctuation(b: u8) -> bool {
+    BYTE_CLASSES[usize::from(b)] & PUNCTUATION != 0
+}
+
+const SPACE: u8 = 1;
+const PUNCTUATION: u8 = 2;
+
+/// Which of [`SPACE`] and [`PUNCTUATION`] each byte is.
+static BYTE_CLASSES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if matches!(byte, b'\t'..=b'\r' | 0x1c..=b' ') {
+            table[b] = SPACE;
+        } else if byte.is_ascii_punctuation() {
+            table[b] = PUNCTUATION;
+        }
+        b += 1;
+    }
+    table
+};
 
 /// vaderSentiment's `_strip_punc_if_word`: strip leading and trailing ASCII
 /// punctuation unless that leaves two characters or fewer.
@@ -705,11 +730,11 @@ fn strip_punc_if_word(token: &[u8]) -> &[u8] {
 pub(crate) fn without_punctuation(token: &[u8]) -> std::ops::Range<usize> {
     let start = token
         .iter()
-        .position(|b| !b.is_ascii_punctuation())
+        .position(|&b| !is_punctuation(b))
         .unwrap_or(token.len());
     let end = token
         .iter()
-        .rposition(|b| !b.is_ascii_punctuation())
+        .rposition(|&b| !is_punctuation(b))
         .map_or(start, |e| e + 1);
     start..end
 }
@@ -832,6 +857,16 @@ mod tests {
         .flatten()
         .take(n)
         .collect()
+    }
+
+    #[test]
+    fn byte_table_is_the_range_tests() {
+        for b in 0..=u8::MAX {
+            let python_space =
+                b.is_ascii() && char::from(b).is_whitespace() || (0x1c..=0x1f).contains(&b);
+            assert_eq!(is_ascii_space(b), python_space, "byte {b}");
+            assert_eq!(is_punctuation(b), b.is_ascii_punctuation(), "byte {b}");
+        }
     }
 
     #[test]
