@@ -315,7 +315,8 @@ impl SentimentModel {
         Self::with_cache(DEFAULT_CACHE_SLOTS)
     }
 
-    /// The model with `slots` cache entries; 0 turns the cache off.
+    /// The model with `slots` cache entries (rounded up to a power of two); 0 turns
+    /// the cache off.
     pub fn with_cache(slots: usize) -> Self {
         let analyzer = SentimentIntensityAnalyzer::new();
         let good = analyzer.polarity_scores("good").compound;
@@ -1076,7 +1077,10 @@ impl ScoreCache {
     fn new(slots: usize) -> Self {
         Self {
             hasher: foldhash::fast::RandomState::default(),
-            sets: (0..slots.div_ceil(2)).map(|_| Mutex::default()).collect(),
+            // A power of two, so that a set is picked by a mask rather than a division.
+            sets: (0..slots.div_ceil(2).next_power_of_two() * usize::from(slots > 0))
+                .map(|_| Mutex::default())
+                .collect(),
         }
     }
 
@@ -1089,8 +1093,8 @@ impl ScoreCache {
         if self.sets.is_empty() || text.len() > MAX_CACHED_LEN {
             return None;
         }
-        let i = self.hasher.hash_one(text) % self.sets.len() as u64;
-        self.sets.get(i as usize)
+        let i = self.hasher.hash_one(text) as usize & (self.sets.len() - 1);
+        self.sets.get(i)
     }
 
     fn get(set: &Mutex<CacheSet>, text: &str) -> Option<f64> {
