@@ -728,6 +728,12 @@ fn strip_punc_if_word(token: &[u8]) -> &[u8] {
 /// Where `token` is once leading and trailing ASCII punctuation is cut off (an empty
 /// range at its end when it is all punctuation).
 pub(crate) fn without_punctuation(token: &[u8]) -> std::ops::Range<usize> {
+    // Most tokens are words with nothing to cut: their two ends decide them.
+    if let (Some(&first), Some(&last)) = (token.first(), token.last()) {
+        if !is_punctuation(first) && !is_punctuation(last) {
+            return 0..token.len();
+        }
+    }
     let start = token
         .iter()
         .position(|&b| !is_punctuation(b))
@@ -866,6 +872,38 @@ mod tests {
                 b.is_ascii() && char::from(b).is_whitespace() || (0x1c..=0x1f).contains(&b);
             assert_eq!(is_ascii_space(b), python_space, "byte {b}");
             assert_eq!(is_punctuation(b), b.is_ascii_punctuation(), "byte {b}");
+        }
+    }
+
+    #[test]
+    fn without_punctuation_trims_both_ends() {
+        let trimmed = |t: &[u8]| {
+            let start = t
+                .iter()
+                .position(|b| !b.is_ascii_punctuation())
+                .unwrap_or(t.len());
+            let end = t.len()
+                - t.iter()
+                    .rev()
+                    .take_while(|b| b.is_ascii_punctuation())
+                    .count();
+            start..end.max(start)
+        };
+        // Every token of up to four bytes from a letter, a digit, punctuation and
+        // non-ASCII.
+        let alphabet = [b'a', b'7', b'!', b'.', b'\'', 0xc3];
+        let mut tokens = vec![vec![]];
+        for _ in 0..4 {
+            let longer: Vec<Vec<u8>> = tokens
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |&b| [t.as_slice(), &[b]].concat()))
+                .collect();
+            tokens.extend(longer);
+        }
+        tokens.sort();
+        tokens.dedup();
+        for t in &tokens {
+            assert_eq!(without_punctuation(t), trimmed(t), "{t:?}");
         }
     }
 
