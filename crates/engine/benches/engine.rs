@@ -1,5 +1,6 @@
 //! Engine micro-benchmarks: the hot path of a processor (decoding alone, and decode +
-//! process), chat sentiment scoring, and window finalization.
+//! process), non-chat topic messages that carry a `type`, chat sentiment scoring, and
+//! window finalization.
 //!
 //! `cargo bench -p telemetra-engine`; for a quick look add
 //! `-- --warm-up-time 1 --measurement-time 3`.
@@ -7,7 +8,7 @@
 use criterion::{criterion_main, BatchSize, Criterion, Throughput};
 use telemetra_engine::{Engine, EngineConfig, SentimentModel};
 use telemetra_gen::{GenConfig, Generator};
-use telemetra_types::{decode_line_view, Event};
+use telemetra_types::{decode_event, decode_line_view, Event};
 
 /// Wall clock after every generated event time, so none is refused as too far ahead.
 const NOW: i64 = 2_000_000_000_000;
@@ -51,6 +52,28 @@ fn decode_and_process(c: &mut Criterion) {
             // A fresh engine per run: its set-up (lexicons) is outside the timing.
             BatchSize::PerIteration,
         );
+    });
+    group.finish();
+}
+
+/// Topic messages other than chat, from a producer that writes a `type` field on
+/// each (the file format does): the decoder checks it against the topic.
+fn typed_topic_messages(c: &mut Criterion) {
+    let messages: Vec<_> = generated(EVENTS * 4)
+        .into_iter()
+        .filter(|e| !matches!(e, Event::Chat(_)))
+        .map(|e| (e.kind().topic(), e.to_json_line()))
+        .collect();
+    let mut group = c.benchmark_group("decode");
+    group.throughput(Throughput::Elements(messages.len() as u64));
+    group.sample_size(10);
+    group.bench_function("decode_event of non-chat topic messages with a type", |b| {
+        b.iter(|| {
+            messages
+                .iter()
+                .filter(|(topic, raw)| decode_event(*topic, raw.as_bytes()).is_ok())
+                .count()
+        })
     });
     group.finish();
 }
@@ -127,6 +150,7 @@ fn finalization(c: &mut Criterion) {
 pub fn benches() {
     let mut c = Criterion::default().configure_from_args();
     decode_and_process(&mut c);
+    typed_topic_messages(&mut c);
     sentiment(&mut c);
     finalization(&mut c);
 }

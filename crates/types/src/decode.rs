@@ -45,11 +45,11 @@ pub fn decode_event(topic: Topic, raw: &[u8]) -> Result<Event, Rejected> {
         Rejected::new(reason, e.to_string(), Some(topic), raw)
     })?;
     if TYPE_FIELD.find(raw).is_some() {
-        match parse_value(Some(topic), raw)?.get("type") {
+        match type_field(topic, text, raw)? {
             None => {}
             Some(Value::String(t)) if t == kind.as_str() => {}
-            Some(Value::String(t)) if EventKind::parse(t).is_none() => {
-                return Err(unknown_kind(t, Some(topic), raw));
+            Some(Value::String(t)) if EventKind::parse(&t).is_none() => {
+                return Err(unknown_kind(&t, Some(topic), raw));
             }
             Some(other) => {
                 return Err(Rejected::new(
@@ -182,6 +182,25 @@ fn unknown_kind(t: &str, topic: Option<Topic>, raw: &[u8]) -> Rejected {
         topic,
         raw,
     )
+}
+
+/// The top-level `type` field of a message that decoded as an event, read without
+/// building the rest of it as a JSON tree: serde skips the other fields.
+fn type_field(topic: Topic, text: &str, raw: &[u8]) -> Result<Option<Value>, Rejected> {
+    #[derive(serde::Deserialize)]
+    struct TypeOnly {
+        #[serde(rename = "type", default, deserialize_with = "present")]
+        kind: Option<Value>,
+    }
+    /// `Some` even for `null`, which `Option`'s own reading takes as absent.
+    fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+        <Value as serde::Deserialize>::deserialize(d).map(Some)
+    }
+    match serde_json::from_str::<TypeOnly>(text) {
+        Ok(t) => Ok(t.kind),
+        // Only a repeated `type` key fails here; the tree keeps the last one.
+        Err(_) => Ok(parse_value(Some(topic), raw)?.get("type").cloned()),
+    }
 }
 
 /// A message on a topic whose `type` names no known kind (only looked for when the
@@ -501,6 +520,44 @@ mod tests {
             decode_event_view(Topic::Viewer, viewer),
             Ok(EventView::Owned(Event::Viewer(_)))
         ));
+    }
+
+    #[test]
+    fn a_type_on_a_topic_must_name_the_topics_kind() {
+        let decode = |extra: &str| {
+            let raw = format!(
+                r#"{{"event_id":"e","channel":"c","viewer_count":3,"timestamp":"2025-10-16T10:30:00Z"{extra}}}"#
+            );
+            decode_event(Topic::Viewer, raw.as_bytes())
+                .map(|_| ())
+                .map_err(|r| r.reason)
+        };
+        assert_eq!(decode(""), Ok(()));
+        assert_eq!(decode(r#","type":"viewer""#), Ok(()));
+        assert_eq!(decode(r#","type" : "viewer" "#), Ok(()));
+        assert_eq!(
+            decode(r#","type":"chat""#),
+            Err(RejectReason::SchemaViolation)
+        );
+        assert_eq!(decode(r#","type":"poll""#), Err(RejectReason::UnknownKind));
+        assert_eq!(
+            decode(r#","type":null"#),
+            Err(RejectReason::SchemaViolation)
+        );
+        assert_eq!(decode(r#","type":7"#), Err(RejectReason::SchemaViolation));
+        assert_eq!(
+            decode(r#","type":["viewer"]"#),
+            Err(RejectReason::SchemaViolation)
+        );
+        // A repeated key counts by its last value, as in a JSON tree.
+        assert_eq!(decode(r#","type":"chat","type":"viewer""#), Ok(()));
+        assert_eq!(
+            decode(r#","type":"viewer","type":"chat""#),
+            Err(RejectReason::SchemaViolation)
+        );
+        // Only the event's own field counts, not a `type` inside another value.
+        assert_eq!(decode(r#","extra":{"type":"chat"}"#), Ok(()));
+        assert_eq!(decode(r#","extra":"\"type\":\"chat\"""#), Ok(()));
     }
 
     #[test]
