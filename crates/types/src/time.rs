@@ -1,5 +1,6 @@
 //! Event time: RFC 3339 on the wire, UTC milliseconds since the Unix epoch inside.
 
+use std::cell::Cell;
 use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -102,21 +103,48 @@ impl<'de> Deserialize<'de> for Timestamp {
 /// without the general parser: it is on the hot path of every event. Anything else
 /// (offsets, other precisions, odd values) returns `None` and goes to chrono.
 fn parse_utc_millis(b: &[u8]) -> Option<i64> {
-    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
-        b.get(r)?.iter().try_fold(0i64, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
-        })
-    };
     let ms = match b.len() {
         20 if b[19] == b'Z' => 0,
-        24 if b[19] == b'.' && b[23] == b'Z' => digits(20..23)?,
+        24 if b[19] == b'.' && b[23] == b'Z' => digits(&b[20..23])?,
         _ => return None,
     };
-    if (b[4], b[7], b[10], b[13], b[16]) != (b'-', b'-', b'T', b':', b':') {
+    if b[16] != b':' {
         return None;
     }
-    let (y, mo, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    let (h, mi, s) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    let s = digits(&b[17..19])?;
+    if s > 59 {
+        return None;
+    }
+    let minute = minute_start(b[..16].try_into().ok()?)?;
+    Some(minute + s * 1_000 + ms)
+}
+
+/// The milliseconds at the start of the minute `YYYY-MM-DDTHH:MM`, or `None` when it
+/// is not one. Consecutive events nearly always fall in the same minute, so each
+/// thread remembers the last one: the date's checks and arithmetic then cost one
+/// comparison.
+fn minute_start(prefix: &[u8; 16]) -> Option<i64> {
+    thread_local! {
+        static LAST: Cell<Option<(u128, i64)>> = const { Cell::new(None) };
+    }
+    let key = u128::from_le_bytes(*prefix);
+    if let Some((last, start)) = LAST.get() {
+        if last == key {
+            return Some(start);
+        }
+    }
+    let start = civil_minute(prefix)?;
+    LAST.set(Some((key, start)));
+    Some(start)
+}
+
+/// [`minute_start`] computed.
+fn civil_minute(b: &[u8; 16]) -> Option<i64> {
+    if (b[4], b[7], b[10], b[13]) != (b'-', b'-', b'T', b':') {
+        return None;
+    }
+    let (y, mo, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
+    let (h, mi) = (digits(&b[11..13])?, digits(&b[14..16])?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days_in_month = [
         31,
@@ -132,12 +160,7 @@ fn parse_utc_millis(b: &[u8]) -> Option<i64> {
         30,
         31,
     ];
-    if !(1..=12).contains(&mo)
-        || d < 1
-        || d > days_in_month[(mo - 1) as usize]
-        || h > 23
-        || mi > 59
-        || s > 59
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month[(mo - 1) as usize] || h > 23 || mi > 59
     {
         return None;
     }
@@ -147,7 +170,14 @@ fn parse_utc_millis(b: &[u8]) -> Option<i64> {
     let yoe = y2 - era * 400;
     let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
     let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    Some(((days * 24 + h) * 60 + mi) * 60_000 + s * 1_000 + ms)
+    Some(((days * 24 + h) * 60 + mi) * 60_000)
+}
+
+/// ASCII digits as a number, or `None` if any byte is not a digit.
+fn digits(b: &[u8]) -> Option<i64> {
+    b.iter().try_fold(0i64, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+    })
 }
 
 /// chrono's "input is out of range" error. chrono has no public constructor for its
@@ -224,6 +254,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_remembered_minute_changes_no_answer() {
+        let chrono = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| t.timestamp_millis())
+        };
+        let valid = [
+            "2025-10-16T10:30:00Z",
+            "2025-10-16T10:30:59.999Z",
+            "2025-10-16T10:31:00.001Z",
+            "2024-02-29T23:59:00Z",
+        ];
+        // The same minute with a bad rest, and a bad minute after a good one.
+        let refused = [
+            "2025-10-16T10:30:5xZ",
+            "2025-10-16T10:30:61Z",
+            "2025-10-16T10:30:00.1Z",
+            "2025-02-29T23:59:00Z",
+            "2025-10-16T10:60:00Z",
+        ];
+        for _ in 0..2 {
+            for s in valid.iter().chain(&refused).chain(&valid) {
+                let fast = parse_utc_millis(s.as_bytes());
+                assert_eq!(fast.is_some(), valid.contains(s), "{s}");
+                assert!(fast.is_none() || fast == chrono(s), "{s}");
+            }
+        }
+        // Each thread remembers its own minute.
+        let other = std::thread::spawn(|| parse_utc_millis(b"2030-01-01T00:00:00Z"));
+        assert_eq!(other.join().unwrap(), chrono("2030-01-01T00:00:00Z"));
+        assert_eq!(
+            parse_utc_millis(b"2025-10-16T10:30:00Z"),
+            chrono("2025-10-16T10:30:00Z")
+        );
     }
 
     #[test]
