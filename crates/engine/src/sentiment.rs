@@ -874,13 +874,7 @@ impl<'t> Tokens<'t> {
     /// Where the first token at or after `at` starts and ends.
     fn bounds_from(&self, at: usize) -> Option<(usize, usize)> {
         if self.ascii {
-            let bytes = self.text.as_bytes();
-            let start = at + bytes[at..].iter().position(|&b| !is_ascii_space(b))?;
-            let end = bytes[start..]
-                .iter()
-                .position(|&b| is_ascii_space(b))
-                .map_or(bytes.len(), |len| start + len);
-            Some((start, end))
+            self.ascii_bounds(at)
         } else {
             let rest = &self.text[at..];
             let start = at + rest.find(|c| !is_space(c))?;
@@ -892,12 +886,12 @@ impl<'t> Tokens<'t> {
         }
     }
 
-    /// [`Self::bounds_from`] the current place in ASCII text, by plain loops: they
-    /// cost less than `position` on the slices there (measured), and every word of
-    /// every message is read here.
-    fn ascii_bounds(&self) -> Option<(usize, usize)> {
+    /// [`Self::bounds_from`] for ASCII text, by plain loops: they cost less than
+    /// `position` on the slices (measured), and every word of every message is read
+    /// here.
+    fn ascii_bounds(&self, at: usize) -> Option<(usize, usize)> {
         let bytes = self.text.as_bytes();
-        let mut start = self.at;
+        let mut start = at;
         while bytes.get(start).is_some_and(|&b| is_ascii_space(b)) {
             start += 1;
         }
@@ -913,8 +907,10 @@ impl<'t> Iterator for Tokens<'t> {
     type Item = Token<'t>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        // ASCII text straight to its loops: through `bounds_from`, which is not
+        // inlined, this costs 1.4 % more instructions over the whole engine.
         let (start, end) = if self.ascii {
-            self.ascii_bounds()?
+            self.ascii_bounds(self.at)?
         } else {
             self.bounds_from(self.at)?
         };
@@ -1184,7 +1180,7 @@ mod tests {
     }
 
     #[test]
-    fn one_pass_token_read_is_the_char_tests() {
+    fn ascii_token_read_is_the_char_tests() {
         let words = [
             "", "a", "A", "aA", "LOOOL", "looool", "!!!", "...", "GG!", "g00d", "aaa", "AAa",
             "heyyy?", "111", "xXx", "KEKW", "Pog", "let's", "!!gooo!!", "(AAA)", "!a", "a!",
