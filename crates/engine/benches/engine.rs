@@ -5,7 +5,8 @@
 //! `cargo bench -p telemetra-engine`; for a quick look add
 //! `-- --warm-up-time 1 --measurement-time 3`.
 
-use criterion::{criterion_main, BatchSize, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput};
 use telemetra_engine::{Engine, EngineConfig, SentimentModel};
 use telemetra_gen::{GenConfig, Generator};
 use telemetra_types::{decode_event, decode_line_view, Event};
@@ -18,13 +19,20 @@ fn generated(n: usize) -> Vec<Event> {
     Generator::new(GenConfig::default()).take(n).collect()
 }
 
+/// A benchmark group timing `elements` items a run, with ten samples: every run here
+/// takes milliseconds or more.
+fn group<'c>(c: &'c mut Criterion, name: &str, elements: usize) -> BenchmarkGroup<'c, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group.throughput(Throughput::Elements(elements as u64));
+    group.sample_size(10);
+    group
+}
+
 /// The processors' loop without I/O: bytes in, decoded (chat borrowed from them),
 /// counted in windows, with the watermark advanced every 2 048 records as they do.
 fn decode_and_process(c: &mut Criterion) {
     let lines: Vec<String> = generated(EVENTS).iter().map(Event::to_json_line).collect();
-    let mut group = c.benchmark_group("engine");
-    group.throughput(Throughput::Elements(lines.len() as u64));
-    group.sample_size(10);
+    let mut group = group(c, "engine", lines.len());
     // Decoding alone, for its share of the loop below.
     group.bench_function("decode_line_view 50k events", |b| {
         b.iter(|| {
@@ -64,9 +72,7 @@ fn typed_topic_messages(c: &mut Criterion) {
         .filter(|e| !matches!(e, Event::Chat(_)))
         .map(|e| (e.kind().topic(), e.to_json_line()))
         .collect();
-    let mut group = c.benchmark_group("decode");
-    group.throughput(Throughput::Elements(messages.len() as u64));
-    group.sample_size(10);
+    let mut group = group(c, "decode", messages.len());
     group.bench_function("decode_event of non-chat topic messages with a type", |b| {
         b.iter(|| {
             messages
@@ -89,9 +95,7 @@ fn sentiment(c: &mut Criterion) {
         })
         .take(5_000)
         .collect();
-    let mut group = c.benchmark_group("sentiment");
-    group.throughput(Throughput::Elements(messages.len() as u64));
-    group.sample_size(10);
+    let mut group = group(c, "sentiment", messages.len());
     for (name, model) in [
         ("score 5k messages, cached", SentimentModel::new()),
         ("score 5k messages, no cache", SentimentModel::with_cache(0)),
