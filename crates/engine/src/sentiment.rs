@@ -1064,12 +1064,14 @@ type CacheSet = [Option<(String, f64)>; 2];
 
 impl ScoreCache {
     fn new(slots: usize) -> Self {
+        // A power of two, so that a set is picked by a mask rather than a division.
+        let sets = match slots {
+            0 => 0,
+            _ => slots.div_ceil(2).next_power_of_two(),
+        };
         Self {
             hasher: foldhash::fast::RandomState::default(),
-            // A power of two, so that a set is picked by a mask rather than a division.
-            sets: (0..slots.div_ceil(2).next_power_of_two() * usize::from(slots > 0))
-                .map(|_| Mutex::default())
-                .collect(),
+            sets: (0..sets).map(|_| Mutex::default()).collect(),
         }
     }
 
