@@ -16,7 +16,9 @@ use crate::{ChannelId, Timestamp};
 /// `text` as a chat view, if it is a message this reader fully understands and serde
 /// would read as the same view; `None` means "ask serde", not "invalid".
 pub(super) fn scan(text: &str) -> Option<ChatView<'_>> {
-    Scanner { text, at: 0 }.chat()
+    Scanner { text, at: 0 }
+        .in_serializer_order()
+        .or_else(|| Scanner { text, at: 0 }.chat())
 }
 
 /// Which keys a message has had, so that a repeated one is left to serde (which
@@ -89,6 +91,73 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
+    /// A message exactly as Telemetra's serializer writes one: `ChatMessage`'s fields
+    /// in their declared order, absent ones left out, no whitespace, and `type` first
+    /// in event files. Each key is then a literal at a known place, so none is looked
+    /// up or can repeat, where [`Self::chat`] dispatches on every key and tracks
+    /// which it has seen. Any other message, valid or not, is left to `chat`.
+    fn in_serializer_order(mut self) -> Option<ChatView<'a>> {
+        let type_field = if self.literal(br#"{"type":"chat","message_id":""#) {
+            TypeField::Chat
+        } else {
+            self.literal(br#"{"message_id":""#).then_some(())?;
+            TypeField::Absent
+        };
+        let message_id = self.text_body()?;
+        self.literal(br#","channel":""#).then_some(())?;
+        let channel = self.string_body()?;
+        ChannelId::check(channel).ok()?;
+        self.literal(br#","username":""#).then_some(())?;
+        let username = self.text_body()?;
+        self.literal(br#","message":""#).then_some(())?;
+        let message = self.text_body()?;
+        self.literal(br#","timestamp":""#).then_some(())?;
+        let timestamp = Timestamp::parse(self.string_body()?).ok()?;
+        let mut emotes = None;
+        if self.literal(br#","emotes":"#) {
+            emotes = self.or_null(Self::emotes)?;
+        }
+        if self.literal(br#","badges":"#) {
+            self.or_null(|s| s.list(|_| {}))?;
+        }
+        if self.literal(br#","sentiment_hint":"#) {
+            self.or_null(Self::text)?;
+        }
+        let mut bits = None;
+        if self.literal(br#","bits":"#) {
+            bits = self.or_null(Self::unsigned)?;
+        }
+        self.literal(b"}").then_some(())?;
+        self.skip_whitespace();
+        (self.at == self.text.len()).then_some(ChatView {
+            message_id,
+            channel: Text(Cow::Borrowed(channel)),
+            username,
+            message,
+            timestamp,
+            emotes,
+            _badges: (),
+            _sentiment_hint: (),
+            bits,
+            type_field,
+        })
+    }
+
+    /// Consumes `bytes` if the text goes on with exactly them. Of a known length, so
+    /// that the comparison is a few word loads rather than a `memcmp` call.
+    fn literal<const N: usize>(&mut self, bytes: &[u8; N]) -> bool {
+        let next: Option<&[u8; N]> = self
+            .text
+            .as_bytes()
+            .get(self.at..self.at + N)
+            .and_then(|next| next.try_into().ok());
+        let found = next == Some(bytes);
+        if found {
+            self.at += N;
+        }
+        found
+    }
+
     fn chat(mut self) -> Option<ChatView<'a>> {
         let empty = Text(Cow::Borrowed(""));
         let mut view = ChatView {
@@ -196,6 +265,11 @@ impl<'a> Scanner<'a> {
     /// left to serde, which unescapes the one and rejects the other.
     fn string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
+        self.string_body()
+    }
+
+    /// [`Self::string`] after its opening quote.
+    fn string_body(&mut self) -> Option<&'a str> {
         let start = self.at;
         let len = plain_string_len(&self.text.as_bytes()[start..])?;
         self.at = start + len + 1;
@@ -213,6 +287,10 @@ impl<'a> Scanner<'a> {
 
     fn text(&mut self) -> Option<Text<'a>> {
         self.string().map(|s| Text(Cow::Borrowed(s)))
+    }
+
+    fn text_body(&mut self) -> Option<Text<'a>> {
+        self.string_body().map(|s| Text(Cow::Borrowed(s)))
     }
 
     /// A list of strings, each handed to `each`.
@@ -303,8 +381,20 @@ mod tests {
             .filter(ChatView::is_valid)
     }
 
-    /// Whatever the scanner accepts, serde accepts as the same view.
+    fn in_order(text: &str) -> Option<ChatView<'_>> {
+        Scanner { text, at: 0 }.in_serializer_order()
+    }
+
+    fn general(text: &str) -> Option<ChatView<'_>> {
+        Scanner { text, at: 0 }.chat()
+    }
+
+    /// Whatever the scanner accepts, serde accepts as the same view; and whatever the
+    /// in-order reader accepts, the general one reads the same.
     fn check(text: &str) -> bool {
+        if let Some(view) = in_order(text) {
+            assert_eq!(Some(view), general(text), "{text}");
+        }
         let scanned = scan(text).filter(ChatView::is_valid);
         if let Some(view) = &scanned {
             assert_eq!(Some(view), serde_view(text).as_ref(), "{text}");
@@ -334,6 +424,45 @@ mod tests {
         ] {
             assert!(check(&text), "not read: {text}");
         }
+    }
+
+    #[test]
+    fn what_telemetra_writes_is_read_in_order() {
+        let bare = crate::ChatMessage {
+            message_id: "m1".into(),
+            channel: crate::ChannelId::parse("pixelqueen").unwrap(),
+            username: "ann".into(),
+            message: "hi Kappa".into(),
+            timestamp: Timestamp(1_760_610_600_120),
+            emotes: None,
+            badges: None,
+            sentiment_hint: None,
+            bits: None,
+        };
+        let full = crate::ChatMessage {
+            emotes: Some(vec!["Kappa".into()]),
+            badges: Some(vec!["vip".into()]),
+            sentiment_hint: Some("positive".into()),
+            bits: Some(100),
+            ..bare.clone()
+        };
+        let partial = crate::ChatMessage {
+            emotes: Some(vec![]),
+            bits: Some(0),
+            ..bare.clone()
+        };
+        for message in [bare, full, partial] {
+            let event = crate::Event::Chat(message);
+            let topic_message = String::from_utf8(event.to_json()).unwrap();
+            for text in [topic_message, event.to_json_line()] {
+                assert!(in_order(&text).is_some(), "not read in order: {text}");
+                assert!(check(&text), "not read: {text}");
+            }
+        }
+        // Another order is valid JSON for the general reader only.
+        let reordered = r#"{"channel":"c","message_id":"m","username":"u","message":"hi","timestamp":"2025-10-16T10:30:00Z"}"#;
+        assert!(in_order(reordered).is_none());
+        assert!(check(reordered));
     }
 
     #[test]
