@@ -271,6 +271,11 @@ fn take_count(counts: &mut HashMap<CompactString, u64>, name: &CompactString, n:
 fn top<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<CountEntry> {
     let mut best: Vec<Ranked> = Vec::with_capacity(TOP_N + 1);
     for (name, count) in counts {
+        // Most names of a window are below the bar by their count alone (a chatter
+        // says one thing): those are passed over without reading the name.
+        if best.len() == TOP_N && count < best[TOP_N - 1].count {
+            continue;
+        }
         let entry = Ranked::new(name, count);
         if best.len() == TOP_N && entry.order(&best[TOP_N - 1]).is_ge() {
             continue;
