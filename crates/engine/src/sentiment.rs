@@ -379,18 +379,12 @@ impl SentimentModel {
         };
         let set = self.cache.set(&text);
         if let Some(compound) = set.and_then(|s| ScoreCache::get(s, &text)) {
-            if let Cow::Owned(buffer) = text {
-                REWRITE_BUFFER.set(buffer);
-            }
             return Sentiment::from_compound(compound);
         }
         // `+ 0.0` turns a negative zero into zero, so it prints as "0.0000".
         let compound = self.plain_vader(&text) + 0.0;
         if let Some(set) = set {
             ScoreCache::put(set, &text, compound);
-        }
-        if let Cow::Owned(buffer) = text {
-            REWRITE_BUFFER.set(buffer);
         }
         Sentiment::from_compound(compound)
     }
@@ -525,9 +519,7 @@ impl SentimentModel {
             return Rewritten::Text(Cow::Borrowed(text));
         }
         let shouting = words > 0 && upper_words == words;
-        let mut out = REWRITE_BUFFER.take();
-        out.clear();
-        out.reserve(text.len() + 16);
+        let mut out = String::with_capacity(text.len() + 16);
         let mut copied = 0;
         for edit in &edits {
             out.push_str(&text[copied..edit.start]);
@@ -787,14 +779,6 @@ impl Rewritten<'_> {
     fn is_inert(&self) -> bool {
         matches!(self, Self::Inert)
     }
-}
-
-thread_local! {
-    /// The string the last rewritten text was written into, handed back by
-    /// [`SentimentModel::score`] when done with it: most messages are rewritten, and
-    /// reusing the string spares an allocation and a free for each. A rewrite whose
-    /// string is not handed back just allocates a new one.
-    static REWRITE_BUFFER: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
 }
 
 /// One replacement in the text, by byte range.
