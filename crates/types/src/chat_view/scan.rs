@@ -286,9 +286,11 @@ impl<'a> Scanner<'a> {
     }
 
     fn text(&mut self) -> Option<Text<'a>> {
-        self.string().map(|s| Text(Cow::Borrowed(s)))
+        self.expect(b'"')?;
+        self.text_body()
     }
 
+    /// [`Self::text`] after its opening quote.
     fn text_body(&mut self) -> Option<Text<'a>> {
         self.string_body().map(|s| Text(Cow::Borrowed(s)))
     }
