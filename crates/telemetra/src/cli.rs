@@ -421,6 +421,10 @@ pub struct BenchEngineArgs {
     /// Timed runs; the median is reported.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+    /// Keep only the chat messages of the generated stream (still `--events` of
+    /// them), so that the rate is one of chat events alone.
+    #[arg(long)]
+    pub chat_only: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

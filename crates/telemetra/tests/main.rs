@@ -12,6 +12,8 @@ mod distributed;
 mod kafka;
 // `telemetra sentiment`: scores from arguments and standard input.
 mod sentiment;
+// `telemetra bench engine`: the numbers it prints.
+mod bench;
 // The deployment files (Compose, Kubernetes, Dockerfile), checked offline.
 mod deploy;
 // `run --source twitch`: a fake chat server and Helix API → the API.

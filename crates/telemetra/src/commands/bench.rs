@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use telemetra_bus::partition_for;
 use telemetra_engine::Engine;
 use telemetra_gen::{GenConfig, Generator};
-use telemetra_types::{decode_event_view, Topic};
+use telemetra_types::{decode_event_view, EventKind, Topic};
 
 use crate::cli::{BenchCommand, BenchEngineArgs};
 
@@ -34,6 +34,7 @@ fn bench_engine(args: BenchEngineArgs) -> Result<()> {
         args.events, args.channels, args.users
     );
     let records: Vec<(Topic, u32, Vec<u8>)> = Generator::new(gen)
+        .filter(|e| !args.chat_only || e.kind() == EventKind::Chat)
         .take(args.events)
         .map(|e| {
             let partition = partition_for(e.channel().as_str().as_bytes(), args.engine.partitions);
@@ -42,8 +43,8 @@ fn bench_engine(args: BenchEngineArgs) -> Result<()> {
         .collect();
     let bytes: usize = records.iter().map(|r| r.2.len()).sum();
     let chat = records.iter().filter(|r| r.0 == Topic::Chat).count();
-    eprintln!(
-        "{} MB of JSON, {:.1} % chat; running {} times on one thread",
+    println!(
+        "input: {} MB of JSON, {:.1} % chat; running {} times on one thread",
         bytes / 1_000_000,
         chat as f64 * 100.0 / records.len().max(1) as f64,
         args.runs
